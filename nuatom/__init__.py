@@ -1,0 +1,23 @@
+"""nuatom: ab initio relativistic atomic ionization by neutrino weak and electromagnetic
+interactions, with the free-electron, equivalent-photon and longitudinal-photon
+approximations and Voloshin's sum rules.
+
+Nothing is computed at import time; submodules are imported on first use.
+"""
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {"units", "kinematics", "free", "fmt", "cli"}
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'nuatom' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES)

@@ -1,0 +1,1 @@
+"""CLI subcommands, one module each (discovered automatically by :mod:`nuatom.cli`)."""
