@@ -11,8 +11,10 @@ STAMP     := $(VENV)/.installed
 # numba's on-disk cache and nuatom's result cache live inside the checkout so that
 # `make clean` removes them and CI starts from nothing.
 export NUATOM_CACHE_DIR ?= $(CURDIR)/.nuatom-cache
-export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
+# Headless plotting for unit tests and benchmarks only: exported to the notebook kernels
+# (nbval, `make notebooks`) it would replace the inline backend and drop every figure.
+HEADLESS  := MPLBACKEND=Agg
 
 .PHONY: test unit chapters book notebooks bench clean venv
 
@@ -29,7 +31,7 @@ $(STAMP): pyproject.toml | $(PY)
 test: unit chapters
 
 unit: $(STAMP)
-	$(PY) -m pytest tests
+	$(HEADLESS) $(PY) -m pytest tests
 
 chapters: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider --nbval --nbval-sanitize-with book/sanitize.cfg \
@@ -43,7 +45,7 @@ notebooks: $(STAMP)
 	$(PY) .ci/execute_chapters.py $$($(PY) .ci/chapters.py)
 
 bench: $(STAMP)
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(HEADLESS) $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf _build .pytest_cache .nuatom-cache benchmarks/output

@@ -1,0 +1,66 @@
+"""Free-electron approximation with subshell thresholds (stepping approximation)."""
+import numpy as np
+import pytest
+
+from nuatom import fea, free
+
+# reference-values §3.1 (xraydb 4.5.8 / Elam tables), eV
+GE_EDGES = {"1s": 11103.0, "2s": 1414.6, "2p1/2": 1248.1, "2p3/2": 1217.0, "3s": 180.1, "3p1/2": 124.9,
+            "3p3/2": 120.8, "3d3/2": 29.8, "3d5/2": 29.2, "4s": 5.0, "4p1/2": 3.0, "4p3/2": 3.0}
+XE_EDGES = {"1s": 34561.0, "2s": 5453.0, "2p1/2": 5107.0, "2p3/2": 4786.0, "3s": 1148.7, "3p1/2": 1002.1,
+            "3p3/2": 940.6, "3d3/2": 689.0, "3d5/2": 676.4, "4s": 213.2, "4p1/2": 146.7, "4p3/2": 145.5,
+            "4d3/2": 69.5, "4d5/2": 67.5, "5s": 23.3, "5p1/2": 13.4, "5p3/2": 12.1}
+
+
+@pytest.mark.parametrize("element,table", [("Ge", GE_EDGES), ("Xe", XE_EDGES)])
+def test_edges_match_reference_table(element, table):
+    got = {sh.label: sh.binding_keV * 1e3 for sh in fea.subshells(element)}
+    assert got == pytest.approx(table, abs=1e-9)
+
+
+@pytest.mark.parametrize("element,T_and_N", [
+    ("Ge", [(0.01, 4), (0.1, 14), (0.15, 20), (0.5, 22), (1.3, 28), (2.0, 30), (20.0, 32)]),
+    ("Xe", [(0.03, 8), (0.1, 18), (0.2, 24), (0.5, 26), (0.8, 36), (1.1, 42), (2.0, 44), (5.2, 50),
+            (6.0, 52), (40.0, 54)])])
+def test_cumulative_electron_counts(element, T_and_N):
+    # reference-values §3.1: electrons with B_i < T
+    T, N = zip(*T_and_N)
+    assert np.allclose(fea.effective_electrons(element, np.array(T)), N)
+
+
+def test_occupancies_sum_to_Z_and_j_split():
+    for el, Z in (("Ge", 32), ("Xe", 54), ("Cs", 55), ("I", 53)):
+        assert sum(sh.occupancy for sh in fea.subshells(el)) == pytest.approx(Z)
+    xe = {sh.label: sh.occupancy for sh in fea.subshells("Xe")}
+    assert (xe["4d3/2"], xe["4d5/2"], xe["5p1/2"], xe["5p3/2"]) == (4, 6, 2, 4)
+
+
+def test_fea_equals_free_atom_above_K_edge_and_steps_below():
+    E = 1000.0
+    for process, kw in (("weak", {}), ("nmm", {"mu_nu_muB": 1e-11}), ("millicharge", {"delta_q": 1e-12}),
+                        ("total", {"mu_nu_muB": 1e-11, "delta_q": 1e-13, "r2_cm2": 1e-32})):
+        T = np.array([40.0, 100.0])
+        assert np.allclose(fea.dsigma_dT_fea("Xe", process, E, T, "nue", **kw),
+                           fea.dsigma_dT_free_atom("Xe", process, E, T, "nue", **kw), rtol=1e-14)
+        assert np.allclose(fea.dsigma_dT_free_atom("Xe", process, E, T, "nue", **kw),
+                           54 * free.dsigma_dT(process, E, T, "nue", **kw), rtol=1e-14)
+    # T = 1 keV in Xe: 44 electrons bound by less than 1 keV
+    assert fea.dsigma_dT_fea("Xe", "weak", E, 1.0, "nue") == pytest.approx(44 * free.dsigma_dT_weak(E, 1.0, "nue"))
+
+
+def test_zero_outside_kinematics_no_nan():
+    E = np.array([[10.0], [100.0]])
+    T = np.array([0.0, 0.005, 5.0, 500.0])
+    out = fea.dsigma_dT_fea("Ge", "total", E, T, "nuebar", mu_nu_muB=1e-11, delta_q=1e-12)
+    assert np.all(np.isfinite(out))
+    assert out[0, 2] == 0.0 and out[0, 3] == 0.0 and out[1, 3] == 0.0   # T > T_max
+    assert np.all(out[:, 0] == 0.0)
+
+
+def test_validation():
+    with pytest.raises(ValueError, match="element"):
+        fea.dsigma_dT_fea("Ar", "weak", 100.0, 1.0)
+    with pytest.raises(ValueError, match="binding"):
+        fea.dsigma_dT_fea("Ge", "weak", 100.0, 1.0, binding="dhf")
+    with pytest.raises(ValueError, match="process"):
+        fea.dsigma_dT_fea("Ge", "axion", 100.0, 1.0)
