@@ -10,14 +10,22 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"units", "kinematics", "free", "fmt", "cli"}
+_SUBMODULES = {
+    "units", "kinematics", "free", "fmt", "cli", "grid", "ode", "dirac", "coulomb", "nucleus",
+    "configuration", "hf", "mcdf", "structure", "cache", "angular", "analytic", "sources",
+    "detector", "stats", "sensitivity", "fea",
+}
+#: Public functions re-exported lazily: name -> module.
+_FUNCTIONS = {"atom": "structure"}
 
 
 def __getattr__(name):
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module(f"{__name__}.{_FUNCTIONS[name]}"), name)
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'nuatom' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBMODULES)
+    return sorted(set(globals()) | _SUBMODULES | set(_FUNCTIONS))

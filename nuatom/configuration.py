@@ -25,10 +25,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from sympy import Rational
-from sympy.physics.wigner import wigner_3j
+from .angular import wigner_3j
 
-__all__ = ["Shell", "Subshell", "EnergyExpression", "parse_configuration",
+__all__ = ["Shell", "Subshell", "EnergyExpression", "parse_configuration", "configuration_label",
            "ground_configuration", "relativistic_subshells", "average_of_configuration",
            "two_csf_j2_zero", "gamma_k", "subshell_label", "ELEMENT_SYMBOLS"]
 
@@ -147,6 +146,21 @@ def ground_configuration(Z: int) -> str:
     return ".".join(parts)
 
 
+def configuration_label(shells: list[Shell]) -> str:
+    """Standard notation, shells ordered by (n, l), the largest noble-gas core compressed:
+    ``"[Ar]3d10.4s2.4p2"``."""
+    ordered = sorted(shells, key=lambda s: (s.n, s.l))
+    full = {(s.n, s.l) for s in ordered if s.electrons == s.capacity}
+    core_name, core_set = "", set()
+    for name, text in _NOBLE_CORES.items():
+        cs = {(s.n, s.l) for s in parse_configuration(text)}
+        if cs <= full and len(cs) > len(core_set) and len(cs) < len(ordered):
+            core_name, core_set = name, cs
+    rest = [s for s in ordered if (s.n, s.l) not in core_set]
+    body = ".".join(f"{s.n}{L_LETTERS[s.l]}{s.electrons}" for s in rest)
+    return f"[{core_name}]{body}" if core_name else body
+
+
 def relativistic_subshells(shells: list[Shell]) -> list[Subshell]:
     """Split shells into ``j = l -/+ 1/2`` subshells with occupancies ``N g_a / G``."""
     out = []
@@ -160,7 +174,7 @@ def relativistic_subshells(shells: list[Shell]) -> list[Subshell]:
 
 @functools.cache
 def _three_j_half(two_ja: int, k: int, two_jb: int) -> float:
-    return float(wigner_3j(Rational(two_ja, 2), k, Rational(two_jb, 2), Rational(1, 2), 0, Rational(-1, 2)))
+    return float(wigner_3j(two_ja, 2 * k, two_jb, 1, 0, -1))
 
 
 def gamma_k(kappa_a: int, k: int, kappa_b: int) -> float:

@@ -15,23 +15,75 @@ import numpy as np
 from ._numba import kernel
 from .grid import CUMULATIVE_STENCIL, _cumulative_kernel
 
-__all__ = ["yk", "yk_from_density", "slater_rk", "density"]
+__all__ = ["yk", "yk_from_density", "slater_rk", "density", "exchange_apply"]
 
 
 @kernel
-def _yk_kernel(r, drdt, rho, k, h, rows, shifts, stencil):
-    n = r.shape[0]
+def _yk_kernel(rk, rk1inv, drdt, rho, h, rows, shifts, stencil):
+    """Y^k with tabulated powers rk = r^k and rk1inv = r^-(k+1)."""
+    n = rk.shape[0]
     inner = np.empty(n)
     outer = np.empty(n)
     for i in range(n):
-        inner[i] = r[i] ** k * rho[i] * drdt[i]
-        outer[n - 1 - i] = rho[i] / r[i] ** (k + 1) * drdt[i]
+        inner[i] = rk[i] * rho[i] * drdt[i]
+        outer[n - 1 - i] = rho[i] * rk1inv[i] * drdt[i]
     a = _cumulative_kernel(inner, h, rows, shifts, stencil)
     b = _cumulative_kernel(outer, h, rows, shifts, stencil)
     y = np.empty(n)
     for i in range(n):
-        y[i] = a[i] / r[i] ** (k + 1) + r[i] ** k * b[n - 1 - i]
+        y[i] = a[i] * rk1inv[i] + rk[i] * b[n - 1 - i]
     return y
+
+
+def _powers(grid, k: int):
+    """``(r^k, r^-(k+1))`` on ``grid``, tabulated once per grid and multipole."""
+    table = grid.__dict__.setdefault("_r_powers", {})
+    if k not in table:
+        table[k] = (grid.r ** k, grid.r ** (-(k + 1.0)))
+    return table[k]
+
+
+def _power_table(grid, kmax: int):
+    table = grid.__dict__.setdefault("_r_power_table", {})
+    if kmax not in table:
+        ks = np.arange(kmax + 1)
+        table[kmax] = (grid.r[None, :] ** ks[:, None], grid.r[None, :] ** (-(ks[:, None] + 1.0)))
+    return table[kmax]
+
+
+@kernel
+def _exchange_kernel(rk_table, rk1inv_table, drdt, orbP, orbQ, b_index, k_values, coefs, vP, vQ,
+                     inv_c2, h, rows, shifts, stencil):
+    """sum_t coef_t * phi_b Y^{k_t}[phi_b, v] for every term t (both components)."""
+    n = drdt.shape[0]
+    outP = np.zeros(n)
+    outQ = np.zeros(n)
+    rho = np.empty(n)
+    for t in range(b_index.shape[0]):
+        b = b_index[t]
+        for i in range(n):
+            rho[i] = orbP[b, i] * vP[i] + inv_c2 * orbQ[b, i] * vQ[i]
+        k = k_values[t]
+        y = _yk_kernel(rk_table[k], rk1inv_table[k], drdt, rho, h, rows, shifts, stencil)
+        c = coefs[t]
+        for i in range(n):
+            outP[i] += c * y[i] * orbP[b, i]
+            outQ[i] += c * y[i] * orbQ[b, i]
+    return outP, outQ
+
+
+def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2):
+    """:math:`\\sum_{(b,k)} g_{bk}\\,\\phi_b Y^k[\\phi_b, v]` for ``terms = {(b, k): g}``."""
+    if not terms:
+        return np.zeros_like(vP), np.zeros_like(vQ)
+    keys = list(terms)
+    b_index = np.array([bk[0] for bk in keys], dtype=np.int64)
+    k_values = np.array([bk[1] for bk in keys], dtype=np.int64)
+    coefs = np.array([terms[bk] for bk in keys])
+    rk, rk1 = _power_table(grid, int(k_values.max()) if k_values.size else 0)
+    return _exchange_kernel(rk, rk1, grid.drdt, orbP, orbQ, b_index, k_values, coefs,
+                            np.ascontiguousarray(vP), np.ascontiguousarray(vQ), float(inv_c2),
+                            grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)
 
 
 def density(Pa, Qa, Pb, Qb, inv_c2):
@@ -43,7 +95,8 @@ def yk_from_density(grid, rho, k: int) -> np.ndarray:
     """:math:`Y^k(r)` in 1/bohr (the multipole-``k`` potential of the density ``rho``)."""
     if k < 0:
         raise ValueError(f"multipole k = {k} must be >= 0")
-    return _yk_kernel(grid.r, grid.drdt, np.ascontiguousarray(rho, dtype=np.float64), int(k),
+    rk, rk1 = _powers(grid, int(k))
+    return _yk_kernel(rk, rk1, grid.drdt, np.ascontiguousarray(rho, dtype=np.float64),
                       grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)
 
 

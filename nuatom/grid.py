@@ -295,6 +295,11 @@ def _damped_cumulative_kernel(g, A, h, rows, shifts, stencil):
     """out[i] = int_{t_0}^{t_i} exp(A(t') - A(t_i)) g(t') dt' with the Lagrange interval weights."""
     n = g.shape[0]
     out = np.zeros(n)
+    # step[j] = exp(A[j+1] - A[j]): one exponential per node; stencil factors are products.
+    step = np.empty(n)
+    for j in range(n - 1):
+        step[j] = math.exp(A[j + 1] - A[j])
+    step[n - 1] = 1.0
     half = stencil // 2
     n_left = half - 1
     for i in range(n - 1):
@@ -305,12 +310,20 @@ def _damped_cumulative_kernel(g, A, h, rows, shifts, stencil):
         else:
             c = n_left
         base = i + shifts[c]
+        # factor for node j is exp(A[j] - A[i+1]); start at j = base
+        f = 1.0
+        if base <= i + 1:
+            for j in range(base, i + 1):
+                f /= step[j]
+        else:
+            for j in range(i + 1, base):
+                f *= step[j]
         acc = 0.0
-        a_next = A[i + 1]
         for m in range(stencil):
             j = base + m
-            acc += rows[c, m] * math.exp(A[j] - a_next) * g[j]
-        out[i + 1] = math.exp(A[i] - a_next) * out[i] + h * acc
+            acc += rows[c, m] * f * g[j]
+            f *= step[j]
+        out[i + 1] = out[i] / step[i] + h * acc
     return out
 
 
@@ -356,9 +369,13 @@ class RadialGrid:
 
     def refined(self, factor: int, n_coarse: int) -> "RadialGrid":
         """The same mapping with the t-step divided by ``factor``, covering the first
-        ``n_coarse`` points (coarse node ``i`` is fine node ``factor * i``)."""
-        return RadialGrid(self.spec, t0=float(self.t[0]), h=self.h / factor,
-                          n=factor * (n_coarse - 1) + 1)
+        ``n_coarse`` points (coarse node ``i`` is fine node ``factor * i``); cached."""
+        key = (int(factor), int(n_coarse))
+        cache = self.__dict__.setdefault("_refined", {})
+        if key not in cache:
+            cache[key] = RadialGrid(self.spec, t0=float(self.t[0]), h=self.h / factor,
+                                    n=factor * (n_coarse - 1) + 1)
+        return cache[key]
 
     def interpolate_refined(self, f, factor: int, n_coarse: int) -> np.ndarray:
         """Values of ``f`` (on this grid) at the nodes of :meth:`refined`, by 8-point

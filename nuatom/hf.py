@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .coulomb import yk_from_density
+from .coulomb import exchange_apply, yk_from_density
 from .configuration import EnergyExpression
 from .dirac import ConvergenceError, GreenFunction, LocalPotential, solve_bound
 from .grid import GridSpec
@@ -63,17 +63,20 @@ class HFOptions:
     max_iterations : int
         SCF iterations before :class:`~nuatom.dirac.ConvergenceError` is raised.
     mixing : float
-        Fraction of the previous orbitals kept at each SCF step (0 = none).
+        Fraction of the previous orbitals kept while the DIIS history is short.
     davidson_iterations : int
         Davidson steps per block and SCF iteration.
+    diis_size : int
+        Number of previous iterates in the Pulay (DIIS) extrapolation (0 = linear mixing).
     """
 
     grid: GridSpec = GridSpec()
     relativistic: bool = True
-    energy_tolerance_hartree: float = 1e-11
+    energy_tolerance_hartree: float = 1e-10
     max_iterations: int = 200
     mixing: float = 0.3
     davidson_iterations: int = 3
+    diis_size: int = 6
 
     def __post_init__(self):
         if not 0 <= self.mixing < 1:
@@ -97,8 +100,8 @@ class SCFResult:
     hP: np.ndarray
     hQ: np.ndarray
     energies: np.ndarray
-    total_energy: float
-    total_energy_check: float
+    total_energy: float  # expectation value of the energy functional, sum w<a|h0|a> + E2
+    total_energy_check: float  # sum w eps - E2; equals total_energy when stationary
     two_electron_energy: float
     iterations: int
     energy_change: float
@@ -124,6 +127,8 @@ def thomas_fermi_potential(r, Z: int, n_electrons: int) -> np.ndarray:
 
 #: Iterations (at most) of the local-exchange starting stage.
 STARTING_ITERATIONS = 40
+#: The SCF is declared stalled when its energy change has not halved in this many iterations.
+STALL_WINDOW = 15
 
 
 class _Workspace:
@@ -148,13 +153,7 @@ class _Workspace:
 
 def _exchange_apply(ws, orbP, orbQ, nonlocal_, vP, vQ):
     """:math:`K v = \\sum_{(b,k)} g\\,\\phi_b Y^k[\\phi_b, v]` (both components)."""
-    outP = np.zeros_like(vP)
-    outQ = np.zeros_like(vQ)
-    for (b, k), coef in nonlocal_.items():
-        y = ws.yk(orbP[b], orbQ[b], vP, vQ, k)
-        outP += coef * y * orbP[b]
-        outQ += coef * y * orbQ[b]
-    return outP, outQ
+    return exchange_apply(ws.grid, orbP, orbQ, nonlocal_, vP, vQ, ws.inv_c2)
 
 
 def _local_potentials(ws, expr: EnergyExpression, P, Q):
@@ -282,25 +281,30 @@ def _davidson(ws, kappa, n_want, start, frozen, v_local, nonlocal_, orbP, orbQ, 
 
     ``start`` and ``frozen`` are ``(P, Q, hP, hQ)`` row stacks (images ``h0 v`` exact).
     Returns ``(X, theta, residual_norm)`` with ``X = (P, Q, hP, hQ)`` of the Ritz vectors.
+    The exchange images ``K v`` are carried along like ``h0 v`` (``K`` is linear and fixed
+    within one call), so it is applied only to new correction vectors.
     """
     inv_c2 = ws.inv_c2
     against = [tuple(f[i] for f in frozen) for i in range(len(frozen[0]))] if frozen is not None else []
-    VP, VQ, HP, HQ = _orthonormalize(ws, start, against)
-    reference = (VP.copy(), VQ.copy())
+
+    def with_exchange(vecs):
+        K = [_exchange_apply(ws, orbP, orbQ, nonlocal_, vecs[0][i], vecs[1][i])
+             for i in range(vecs[0].shape[0])]
+        return tuple(vecs) + (np.array([k[0] for k in K]), np.array([k[1] for k in K]))
+
+    V = with_exchange(_orthonormalize(ws, start, against))
+    reference = (V[0].copy(), V[1].copy())
     pot = ws.potential(v_local)
     lower_bound = None
     for it in range(iterations + 1):
-        KP = np.empty_like(VP)
-        KQ = np.empty_like(VQ)
-        for i in range(VP.shape[0]):
-            KP[i], KQ[i] = _exchange_apply(ws, orbP, orbQ, nonlocal_, VP[i], VQ[i])
+        VP, VQ, HP, HQ, KP, KQ = V
         FP = HP + v_local * VP + KP
         FQ = HQ + v_local * VQ + KQ
         A = (VP * ws.w) @ FP.T + inv_c2 * (VQ * ws.w) @ FQ.T
         A = 0.5 * (A + A.T)
         vals, vecs = np.linalg.eigh(A)
         C, theta = _select_ritz(ws, vals, vecs, VP, VQ, reference, lower_bound, kappa)
-        X = (C.T @ VP, C.T @ VQ, C.T @ HP, C.T @ HQ)
+        X = tuple(C.T @ a for a in V)
         reference = (X[0], X[1])
         if lower_bound is None:
             # Bound states of F lie above the deepest one already in this block; anything
@@ -322,9 +326,16 @@ def _davidson(ws, kappa, n_want, start, frozen, v_local, nonlocal_, orbP, orbQ, 
                         -RQ[i] + theta[i] * tQ - v_local * tQ))
         if not new:
             break
-        stacked = tuple(np.vstack([X[j]] + [nv[j][None, :] for nv in new]) for j in range(4))
-        VP, VQ, HP, HQ = _orthonormalize(ws, stacked, against)
-    return X, theta, float(np.max(res))
+        # Ritz vectors are already orthonormal and carry their K images; orthonormalise only
+        # the corrections against them (and the frozen vectors), then apply K to those.
+        Xfour = [tuple(X[j][i] for j in range(4)) for i in range(n_want)]
+        stacked = tuple(np.vstack([nv[j][None, :] for nv in new]) for j in range(4))
+        T = _orthonormalize(ws, stacked, against + Xfour)
+        if T[0].shape[0] == 0:
+            break
+        T = with_exchange(T)
+        V = tuple(np.vstack([X[j], T[j]]) for j in range(6))
+    return X[:4], theta, float(np.max(res))
 
 
 def _select_ritz(ws, vals, vecs, VP, VQ, reference, lower_bound, kappa):
@@ -386,17 +397,20 @@ def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: i
     history = []
     change = math.inf
     tol = max(1e-3 * math.sqrt(options.energy_tolerance_hartree), 1e-10)
+    diis = _DIIS(ws, options.diis_size, options.mixing)
     for it in range(1, options.max_iterations + 1):
         P, Q = orb[0], orb[1]
         V, y0, ops = _local_potentials(ws, expr, P, Q)
         new = [a.copy() for a in orb]
         new_e = energies.copy()
         worst_res = 0.0
-        solved: dict[int, list[int]] = {}
         for g in blocks:
             kappa = subs[g[0]].kappa
-            done = solved.setdefault(kappa, [])
-            frozen = tuple(a[done] for a in new) if done else None
+            # Every block is solved in the complement of the other orbitals of its kappa
+            # (already updated ones where available); the open/closed rotations below then
+            # fix the mixing between blocks (off-diagonal Lagrange multipliers).
+            others = [x for x, sub in enumerate(subs) if sub.kappa == kappa and x not in g]
+            frozen = tuple(a[others] for a in new) if others else None
             X, theta, res = _davidson(ws, kappa, len(g), tuple(a[g] for a in orb), frozen,
                                       V[g[0]], ops[g[0]][1], P, Q, options.davidson_iterations, tol)
             worst_res = max(worst_res, res)
@@ -405,16 +419,21 @@ def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: i
                 for arr, val in zip(new, X):
                     arr[x] = sign * val[j]
                 new_e[x] = theta[j]
-            done.extend(g)
-        _rotate_open_closed(ws, expr, blocks, new, V, ops)
-        change = float(np.max(np.abs(new_e - energies)))
+        rotation_gradient = _rotate_open_closed(ws, expr, blocks, new, V, ops)
+        change = max(float(np.max(np.abs(new_e - energies))), rotation_gradient)
         history.append((change, worst_res))
         energies = new_e
         if change < options.energy_tolerance_hartree and it > 1:
             orb = new
             break
-        mix = options.mixing if it > 1 else 0.0
-        orb = [(1 - mix) * a + mix * b for a, b in zip(new, orb)]
+        if it > STALL_WINDOW and min(h[0] for h in history[-STALL_WINDOW:]) > 0.5 * min(
+                h[0] for h in history[:-STALL_WINDOW]):
+            raise ConvergenceError(
+                f"Dirac-Hartree-Fock stalled after {it} iterations: largest orbital-energy change "
+                f"{change:.3e} Hartree has not decreased in {STALL_WINDOW} iterations "
+                f"(tolerance {options.energy_tolerance_hartree:.1e}; a finer grid lowers the "
+                f"noise floor)")
+        orb = diis.step(orb, new) if it > 1 else new
         _lowdin_by_kappa(ws, subs, orb)
     else:
         raise ConvergenceError(
@@ -422,12 +441,65 @@ def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: i
             f"largest orbital-energy change {change:.3e} Hartree "
             f"(tolerance {options.energy_tolerance_hartree:.1e})")
     P, Q, hP, hQ = orb
+    # Energies from the final orbitals and the Fock operators they define (the last
+    # Davidson step used the operators of the previous iterate).
     V, y0, ops = _local_potentials(ws, expr, P, Q)
+    energies = np.array([ws.dot(P[a], Q[a], *_fock_apply(ws, V, ops, orb, a, tuple(x[a] for x in orb)))
+                         for a in range(n)])
     e2 = two_electron_energy(ws, expr, P, Q, y0)
     w = np.array(expr.weights)
-    total = float(w @ energies - e2)
-    one_body = sum(w[a] * ws.dot(P[a], Q[a], hP[a], hQ[a]) for a in range(n))
-    return SCFResult(P, Q, hP, hQ, energies, total, float(one_body + e2), e2, it, change, V, history)
+    one_body = float(sum(w[a] * ws.dot(P[a], Q[a], hP[a], hQ[a]) for a in range(n)))
+    variational = one_body + e2
+    koopmans = float(w @ energies - e2)
+    return SCFResult(P, Q, hP, hQ, energies, variational, koopmans, e2, it, change, V, history)
+
+
+class _DIIS:
+    """Pulay's direct inversion in the iterative subspace on the orbitals.
+
+    The SCF map takes input orbitals to output orbitals; DIIS combines the last few
+    outputs with the coefficients that minimise the norm of the combined residual
+    (output - input), with sum 1. Images ``h0 phi`` combine linearly with the orbitals.
+    """
+
+    def __init__(self, ws, size: int, mixing: float):
+        self.ws = ws
+        self.size = size
+        self.mixing = mixing
+        self.outputs: list = []
+        self.errors: list = []
+
+    def step(self, orb_in, orb_out):
+        if self.size <= 0:
+            return [(1 - self.mixing) * a + self.mixing * b for a, b in zip(orb_out, orb_in)]
+        err = (orb_out[0] - orb_in[0], orb_out[1] - orb_in[1])
+        self.outputs.append([a.copy() for a in orb_out])
+        self.errors.append(err)
+        if len(self.outputs) > self.size:
+            self.outputs.pop(0)
+            self.errors.pop(0)
+        m = len(self.outputs)
+        if m < 2:
+            return [(1 - self.mixing) * a + self.mixing * b for a, b in zip(orb_out, orb_in)]
+        w = self.ws.w
+        c2 = self.ws.inv_c2
+        B = np.empty((m + 1, m + 1))
+        for i in range(m):
+            for j in range(i, m):
+                ei, ej = self.errors[i], self.errors[j]
+                B[i, j] = B[j, i] = float(np.sum((ei[0] * ej[0] + c2 * ei[1] * ej[1]) * w))
+        B[m, :m] = B[:m, m] = 1.0
+        B[m, m] = 0.0
+        rhs = np.zeros(m + 1)
+        rhs[m] = 1.0
+        scale = np.max(np.abs(np.diag(B)[:m]))
+        B[:m, :m] /= scale if scale > 0 else 1.0
+        try:
+            coef = np.linalg.solve(B, rhs)[:m]
+        except np.linalg.LinAlgError:
+            self.outputs, self.errors = self.outputs[-1:], self.errors[-1:]
+            return [a.copy() for a in orb_out]
+        return [sum(c * out[j] for c, out in zip(coef, self.outputs)) for j in range(4)]
 
 
 def _lowdin_by_kappa(ws, subs, orb):
@@ -453,10 +525,12 @@ def _rotate_open_closed(ws, expr, blocks, orb, V, ops):
 
     Stationarity of E under the rotation (a, c) requires
     :math:`w_a\\langle c|F_a|a\\rangle = w_c\\langle a|F_c|c\\rangle`; one Newton step on the
-    rotation angle per SCF iteration (the remaining error is quadratic).
+    rotation angle per SCF iteration (the remaining error is quadratic). Returns the
+    largest gradient |dE/dθ| (Hartree), part of the SCF convergence test.
     """
     w = expr.weights
     P, Q = orb[0], orb[1]
+    worst = 0.0
     for gi, g in enumerate(blocks):
         for gj in range(gi + 1, len(blocks)):
             h = blocks[gj]
@@ -473,6 +547,7 @@ def _rotate_open_closed(ws, expr, blocks, orb, V, ops):
                     grad = 2.0 * (w[a] * ws.dot(P[c], Q[c], *Fa) - w[c] * ws.dot(P[a], Q[a], *Fc))
                     hess = 2.0 * (w[a] * (ws.dot(P[c], Q[c], *Fa_c) - ws.dot(P[a], Q[a], *Fa))
                                   + w[c] * (ws.dot(P[a], Q[a], *Fc_a) - ws.dot(P[c], Q[c], *Fc)))
+                    worst = max(worst, abs(grad))
                     if hess <= 0 or not math.isfinite(hess):
                         continue
                     theta = -grad / hess
@@ -481,3 +556,4 @@ def _rotate_open_closed(ws, expr, blocks, orb, V, ops):
                         a_old, c_old = arr[a].copy(), arr[c].copy()
                         arr[a] = cs * a_old + sn * c_old
                         arr[c] = -sn * a_old + cs * c_old
+    return worst

@@ -1,0 +1,104 @@
+"""Radial grid, quadrature, derivative, interpolation and damped cumulative integrals.
+
+Every kernel is compared with an independent reference: exact integrals of analytic
+functions, numpy polynomial fits, or a plain-numpy evaluation of the same formula.
+"""
+import math
+
+import numpy as np
+import pytest
+
+from nuatom.grid import GridSpec, RadialGrid, lagrange_interval_weights, make_grid
+
+
+def grid(n=2000, rmin=1e-7, rmax=60.0, b=4.0):
+    return RadialGrid(GridSpec(rmin, rmax, n, b))
+
+
+def test_gridspec_validation():
+    with pytest.raises(ValueError, match="r_min_bohr"):
+        GridSpec(-1.0)
+    with pytest.raises(ValueError, match="r_max_bohr"):
+        GridSpec(1e-3, 1e-4)
+    with pytest.raises(ValueError, match="n_points"):
+        GridSpec(n_points=10)
+
+
+def test_mapping_is_log_linear():
+    g = grid()
+    # t = ln r + r/b, uniform; dr/dt = r b/(r + b)
+    t = np.log(g.r) + g.r / 4.0
+    assert np.allclose(np.diff(t), g.h, rtol=1e-10, atol=1e-12)
+    assert np.allclose(g.drdt, g.r * 4.0 / (g.r + 4.0), rtol=1e-14)
+    assert g.r[0] == pytest.approx(1e-7, rel=1e-12) and g.r[-1] == pytest.approx(60.0, rel=1e-12)
+
+
+def test_interval_weights_exact_for_degree_7():
+    # independent check: integrate random degree-7 polynomials with numpy.polynomial
+    rng = np.random.default_rng(0)
+    offsets = tuple(range(-3, 5))
+    w = lagrange_interval_weights(offsets, 0)
+    for _ in range(5):
+        c = rng.normal(size=8)
+        p = np.polynomial.Polynomial(c)
+        exact = p.integ()(1.0) - p.integ()(0.0)
+        assert w @ p(np.array(offsets, float)) == pytest.approx(exact, rel=1e-13, abs=1e-13)
+
+
+def test_integrate_and_cumulative_against_exact():
+    g = grid(3000)
+    r = g.r
+    f = r**2 * np.exp(-r)  # int_0^r = 2 - e^-r (r^2 + 2r + 2)
+    assert g.integrate(f) == pytest.approx(2.0, rel=1e-12)
+    exact = 2 - np.exp(-r) * (r**2 + 2 * r + 2)
+    assert np.max(np.abs(g.cumulative(f) - exact)) < 1e-12
+    right = g.cumulative_from_right(f)
+    assert np.max(np.abs(right - (exact[-1] - exact))) < 1e-12
+
+
+def test_quadrature_is_order_8():
+    # cos(3r) does not vanish at r_max: tests the Gregory end corrections. Errors at
+    # n and 2n must fall by ~2^8 until rounding takes over.
+    errs = []
+    for n in (800, 1600):
+        g = grid(n)
+        errs.append(abs(g.integrate(np.cos(3 * g.r)) - (math.sin(180.0) - math.sin(3e-7)) / 3))
+    assert errs[0] / errs[1] > 2**7
+
+
+def test_derivative_against_exact():
+    g = grid(3000)
+    r = g.r
+    d = g.derivative(r * np.exp(-r))
+    assert np.max(np.abs(d - (1 - r) * np.exp(-r))) < 1e-10
+
+
+def test_refined_grid_and_interpolation():
+    g = grid(1500)
+    fine = g.refined(5, 1000)
+    assert len(fine) == 5 * 999 + 1
+    assert np.allclose(fine.r[::5], g.r[:1000], rtol=1e-12)
+    f = g.r * np.exp(-g.r) * np.cos(g.r)
+    fi = g.interpolate_refined(f, 5, 1000)
+    exact = fine.r * np.exp(-fine.r) * np.cos(fine.r)
+    assert np.max(np.abs(fi - exact)) < 1e-11
+    assert g.refined(5, 1000) is fine  # cached
+
+
+def test_damped_cumulative_against_plain_formula():
+    # slow reference: exp(-A) * cumulative(exp(A) f) is fine when A stays moderate
+    g = grid(3000)
+    r = g.r
+    A = g.cumulative(3 * np.sqrt(1 + 1 / (r + 0.1)))
+    f = r * np.exp(-0.3 * r)
+    left = g.damped_cumulative(f, A)
+    right = g.damped_cumulative_from_right(f, A)
+    ref_left = np.exp(-A) * g.cumulative(np.exp(A) * f)
+    ref_right = np.exp(A) * g.cumulative_from_right(np.exp(-A) * f)
+    assert np.max(np.abs(left - ref_left) / np.maximum(np.abs(ref_left), 1e-300)) < 1e-12
+    assert np.max(np.abs(right - ref_right) / np.maximum(np.abs(ref_right), 1e-300)) < 1e-12
+
+
+def test_make_grid_is_cached():
+    spec = GridSpec(1e-7, 50.0, 700, 4.0)
+    assert make_grid(spec) is make_grid(spec)
