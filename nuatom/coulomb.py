@@ -15,7 +15,7 @@ import numpy as np
 from ._numba import kernel
 from .grid import CUMULATIVE_STENCIL, _cumulative_kernel
 
-__all__ = ["yk", "yk_from_density", "slater_rk", "density", "exchange_apply"]
+__all__ = ["yk", "yk_from_density", "slater_rk", "density", "exchange_apply", "orbital_extent"]
 
 
 @kernel
@@ -52,36 +52,56 @@ def _power_table(grid, kmax: int):
 
 
 @kernel
-def _exchange_kernel(rk_table, rk1inv_table, drdt, orbP, orbQ, b_index, k_values, coefs, vP, vQ,
-                     inv_c2, h, rows, shifts, stencil):
-    """sum_t coef_t * phi_b Y^{k_t}[phi_b, v] for every term t (both components)."""
+def _exchange_kernel(rk_table, rk1inv_table, drdt, orbP, orbQ, b_index, k_values, coefs, b_end,
+                     vP, vQ, inv_c2, h, rows, shifts, stencil):
+    """sum_t coef_t * phi_b Y^{k_t}[phi_b, v] for every term t (both components).
+
+    ``b_end[b]`` is the number of points where orbital ``b`` is non-zero: the density
+    phi_b v vanishes beyond it and so does phi_b Y, so each term is computed on
+    ``[0, b_end[b])`` only (Y^k beyond the density is not needed because it is
+    multiplied by phi_b = 0).
+    """
     n = drdt.shape[0]
     outP = np.zeros(n)
     outQ = np.zeros(n)
-    rho = np.empty(n)
     for t in range(b_index.shape[0]):
         b = b_index[t]
-        for i in range(n):
+        m = b_end[b]
+        rho = np.empty(m)
+        for i in range(m):
             rho[i] = orbP[b, i] * vP[i] + inv_c2 * orbQ[b, i] * vQ[i]
         k = k_values[t]
-        y = _yk_kernel(rk_table[k], rk1inv_table[k], drdt, rho, h, rows, shifts, stencil)
+        y = _yk_kernel(rk_table[k, :m], rk1inv_table[k, :m], drdt[:m], rho, h, rows, shifts, stencil)
         c = coefs[t]
-        for i in range(n):
+        for i in range(m):
             outP[i] += c * y[i] * orbP[b, i]
             outQ[i] += c * y[i] * orbQ[b, i]
     return outP, outQ
 
 
-def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2):
-    """:math:`\\sum_{(b,k)} g_{bk}\\,\\phi_b Y^k[\\phi_b, v]` for ``terms = {(b, k): g}``."""
+def orbital_extent(orbP) -> np.ndarray:
+    """Number of leading points where each orbital (rows of ``orbP``) is non-zero."""
+    nz = orbP != 0.0
+    last = nz.shape[1] - 1 - np.argmax(nz[:, ::-1], axis=1)
+    return np.where(nz.any(axis=1), last + 1, 0).astype(np.int64)
+
+
+def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2, extent=None):
+    """:math:`\\sum_{(b,k)} g_{bk}\\,\\phi_b Y^k[\\phi_b, v]` for ``terms = {(b, k): g}``.
+
+    ``extent`` (from :func:`orbital_extent`) limits each term to where its orbital lives.
+    """
     if not terms:
         return np.zeros_like(vP), np.zeros_like(vQ)
+    if extent is None:
+        extent = np.full(orbP.shape[0], orbP.shape[1], dtype=np.int64)
     keys = list(terms)
     b_index = np.array([bk[0] for bk in keys], dtype=np.int64)
     k_values = np.array([bk[1] for bk in keys], dtype=np.int64)
     coefs = np.array([terms[bk] for bk in keys])
     rk, rk1 = _power_table(grid, int(k_values.max()) if k_values.size else 0)
     return _exchange_kernel(rk, rk1, grid.drdt, orbP, orbQ, b_index, k_values, coefs,
+                            np.ascontiguousarray(extent, dtype=np.int64),
                             np.ascontiguousarray(vP), np.ascontiguousarray(vQ), float(inv_c2),
                             grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)
 

@@ -156,6 +156,12 @@ class Atom:
         raise ValueError(f"orbital {label!r} is not occupied in {self.symbol} "
                          f"({', '.join(o.label for o in self.orbitals)})")
 
+    def spec(self) -> dict:
+        """Keyword arguments of :func:`atom` that rebuild this atom (e.g. in a worker process)."""
+        return {"element": self.Z, "relativistic": self.relativistic, "nucleus": self.nucleus.kind,
+                "configuration": self.configuration, "grid": self.options.grid,
+                "options": self.options, "mcdf": self.mcdf is not None}
+
     def to_dict(self) -> dict:
         """JSON-ready summary (the ``nuatom atom --json`` object)."""
         out = {

@@ -1,0 +1,23 @@
+"""``nuatom photo``: photoionization cross sections from the DHF continuum."""
+from __future__ import annotations
+
+from ..photo import photoionization
+from ._common import float_list
+from .atom import add_structure_arguments, build_atom
+
+NAME = "photo"
+HELP = "photoionization cross section (barn per atom) with per-subshell breakdown"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("element", help="element symbol or Z")
+    p.add_argument("--omega", type=float_list, required=True, help="photon energies in keV, comma-separated")
+    p.add_argument("--gauge", choices=("velocity", "length"), default="velocity")
+    p.add_argument("--no-hole", action="store_true", help="continuum in the neutral-atom field (V^N)")
+    add_structure_arguments(p)
+
+
+def run(args) -> dict:
+    atom = build_atom(args)
+    result = photoionization(atom, args.omega, gauge=args.gauge, hole=not args.no_hole)
+    return result.to_dict()
