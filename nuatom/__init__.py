@@ -13,7 +13,8 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "units", "kinematics", "free", "fmt", "cli", "grid", "ode", "dirac", "coulomb", "nucleus",
     "configuration", "hf", "mcdf", "structure", "cache", "angular", "analytic", "sources",
-    "detector", "stats", "sensitivity", "fea",
+    "detector", "stats", "sensitivity", "fea", "bessel", "coulombwave", "continuum", "operators",
+    "photo", "response", "response_table",
 }
 #: Public functions re-exported lazily: name -> module.
 _FUNCTIONS = {"atom": "structure"}

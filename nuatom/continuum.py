@@ -59,6 +59,19 @@ from .ode import AM_ORDER, _dirac_sweep, am_coefficients, integrate_outward
 
 #: Fine-grid points between the matching point and the outer end of the integration.
 MATCH_OFFSET = 64
+#: Relative amplitude below which a bound orbital's tail is dropped from the exchange and
+#: orthogonality integrals of the continuum. HF orbitals all decay like the outermost one
+#: (the exchange couples them), so even Xe 1s keeps a 1e-7..1e-10 tail out to 10 bohr;
+#: cutting it at 1e-9 changes Xe response functions by < 1e-9 (measured) and halves the
+#: exchange cost.
+ORBITAL_TAIL = 1e-9
+#: Relative size below which a partial wave is treated as zero in the exchange integrals
+#: (it rises like r^(l+1); dropping the part below 1e-13 of its maximum changes the
+#: exchange term by less than that fraction).
+EXCHANGE_NEGLIGIBLE = 1e-13
+#: Largest rise (natural log) of a regular solution from where its integration starts
+#: to its classical turning point (see ContinuumSolver._start_index).
+MAX_RISE_LOG = 600.0
 #: Smallest transition radius (bohr) of a continuum grid before its t-step is refined.
 B_FLOOR = 0.02
 
@@ -125,6 +138,10 @@ class ContinuumOrbital:
     negligible: bool = False
 
 
+def _orbital_l(kappa: int) -> int:
+    return kappa if kappa > 0 else -kappa - 1
+
+
 def momentum_au(energy_hartree: float, inv_c2: float) -> float:
     """Electron momentum :math:`p = [2\\varepsilon + \\varepsilon^2/c^2]^{1/2}` (a.u.)."""
     return math.sqrt(2.0 * energy_hartree + energy_hartree**2 * inv_c2)
@@ -145,7 +162,11 @@ class ContinuumSolver:
     atom : nuatom.structure.Atom
     hole : str, optional
         Label of the subshell with one electron removed (e.g. ``"4d_5/2"``); ``None``
-        for the field of the neutral atom (``V^N``).
+        for the field of the neutral atom (``V^N``). In an open shell whose relativistic
+        subshell holds less than one electron on average (Ge ``4p_1/2``: 2/3 in the
+        average-of-configuration ground state), the electron is removed from the whole
+        non-relativistic shell ``nl`` in proportion to the occupancies (Ge 4p: 1/3 from
+        ``4p_1/2``, 2/3 from ``4p_3/2``), i.e. the average ion ``4p^1``.
     options : ContinuumOptions
     orbitals : list of Orbital, optional
         Bound orbitals defining the field (default: ``atom.orbitals``); any set works,
@@ -167,9 +188,18 @@ class ContinuumSolver:
             except ValueError as exc:
                 raise ValueError(f"hole = {hole!r}: {exc}") from exc
             idx = [i for i, o in enumerate(self.orbitals) if o.n == target.n and o.kappa == target.kappa]
-            if occ[idx[0]] < 1.0 - 1e-12:
-                raise ValueError(f"hole = {hole!r}: the subshell holds {occ[idx[0]]:g} < 1 electron")
-            occ[idx[0]] -= 1.0
+            if not idx:
+                raise ValueError(f"hole = {hole!r} is not among the orbitals defining the field")
+            if occ[idx[0]] >= 1.0 - 1e-12:
+                occ[idx[0]] -= 1.0
+            else:
+                l_target = _orbital_l(target.kappa)
+                shell = [i for i, o in enumerate(self.orbitals)
+                         if o.n == target.n and _orbital_l(o.kappa) == l_target]
+                held = float(occ[shell].sum())
+                if held < 1.0 - 1e-12:
+                    raise ValueError(f"hole = {hole!r}: the shell holds {held:g} < 1 electron")
+                occ[shell] -= occ[shell] / held
             self.hole = target.label
         self.occupancies = occ
         g = self.grid
@@ -236,10 +266,12 @@ class ContinuumSolver:
             V = rV / cg.r
             orbP = np.array([np.where(inside, g.interpolate_at(P, cg.r), 0.0) for P in self._orbP])
             orbQ = np.array([np.where(inside, g.interpolate_at(Q, cg.r), 0.0) for Q in self._orbQ])
-            # zero the interpolated orbitals where they are below 1e-16 of their maximum,
-            # so that exchange terms can stop at each orbital's extent
+            # zero the interpolated orbitals beyond the last point where they exceed
+            # ORBITAL_TAIL of their maximum, so that exchange terms stop at each orbital's
+            # extent (the SCF leaves a ~1e-16 floor far out, which would otherwise make
+            # every orbital, even 1s, span the whole grid)
             for arr_p, arr_q in zip(orbP, orbQ):
-                tiny = np.abs(arr_p) < 1e-16 * np.max(np.abs(arr_p))
+                tiny = np.abs(arr_p) < ORBITAL_TAIL * np.max(np.abs(arr_p))
                 last = len(arr_p) - np.argmax(~tiny[::-1])
                 arr_p[last:] = 0.0
                 arr_q[last:] = 0.0
@@ -298,8 +330,9 @@ class ContinuumSolver:
         n = len(fine)
         w0 = -self.charge_at_origin
         w1 = (fine.r[0] * V[0] - w0) / fine.r[0]
-        P0, Q0 = integrate_outward(fine, V, kappa, eps, c2, w0, w1, n - 1)
-        P1, Q1 = self._irregular(fine, V, kappa, eps, lam, eta, p)
+        i_first = self._start_index(fine, kappa, rho_t / p)
+        P0, Q0 = integrate_outward(fine, V, kappa, eps, c2, w0, w1, n - 1, i_first=i_first)
+        P1, Q1 = self._irregular(fine, V, kappa, eps, lam, eta, p, i_first)
         W = P0 * Q1 - Q0 * P1
         wr = float(W[n // 2])
         if opts.exchange or opts.orthogonalize:
@@ -328,22 +361,47 @@ class ContinuumSolver:
         return ContinuumOrbital(eps, kappa, p, g, np.zeros(len(g)), np.zeros(len(g)), 0.0, lam, eta,
                                 r_match, 0, negligible=True)
 
-    def _irregular(self, fine, V, kappa, eps, lam, eta, p):
-        """Second solution, started from the irregular Coulomb function at the outer end."""
+    @staticmethod
+    def _start_index(fine, kappa: int, r_turn: float) -> int:
+        """First grid index kept for partial wave ``kappa``.
+
+        Below it the regular solution is smaller than :math:`e^{-600}` times its value at
+        the classical turning point ``r_turn`` (it rises like :math:`r^{l+1}`), so setting
+        it to zero there changes nothing at double precision, while integrating it (and
+        the irregular solution, which grows inward by the same factor) from the origin
+        would leave the floating-point range for :math:`l \\gtrsim 40`.
+        """
+        l_plus_1 = abs(kappa) + (1 if kappa > 0 else 0)
+        if r_turn <= fine.r[0]:
+            return 0
+        rise = l_plus_1 * np.log(r_turn / fine.r)
+        i = int(np.searchsorted(-rise, -MAX_RISE_LOG))
+        return min(i, len(fine) // 2)
+
+    def _irregular(self, fine, V, kappa, eps, lam, eta, p, i_first: int = 0):
+        """Second solution, started from the irregular Coulomb function at the outer end
+        and integrated inward down to ``i_first`` (zeros below)."""
         n = len(fine)
         c2 = self.inv_c2
         n_start = AM_ORDER - 1
         P = np.zeros(n)
         Q = np.zeros(n)
+        previous = None
         for j in range(n_start):
             i = n - 1 - j
             r = fine.r[i]
             _, _, G, Gp = coulomb_fg(lam, eta, p * r)
+            # each call fixes the overall sign of G separately, and near a node of F that
+            # sign can flip between neighbouring points: keep (G, G'/p) continuous, since
+            # neighbouring points differ by a small rotation of that vector
+            if previous is not None and G * previous[0] + Gp * previous[1] < 0.0:
+                G, Gp = -G, -Gp
+            previous = (G, Gp)
             a12 = 2.0 + (eps - V[i]) * c2
             P[i] = G
             Q[i] = (p * Gp + kappa * G / r) / a12
         _dirac_sweep(fine.r, fine.drdt, V, float(kappa), float(eps), float(c2), -fine.h,
-                     am_coefficients(), P, Q, n - 1, 0, n_start, np.zeros(n))
+                     am_coefficients(), P, Q, n - 1, int(i_first), n_start, np.zeros(n))
         return P, Q
 
     def _truncated(self, fine, nb):
@@ -369,7 +427,8 @@ class ContinuumSolver:
         wts = fine.weights[:nb]
 
         def dot(aP, aQ, bP, bQ):
-            return float(wts @ (aP[:nb] * bP[:nb] + c2 * aQ[:nb] * bQ[:nb]))
+            # np.sum, not BLAS: a threaded ddot spins badly when worker processes share cores
+            return float(np.sum(wts * (aP[:nb] * bP[:nb] + c2 * aQ[:nb] * bQ[:nb])))
 
         # responses to the bound orbitals (Lagrange terms) are fixed: compute once
         g_b = [self._causal(fine, P0, Q0, P1, Q1, W, orbP[i], orbQ[i]) for i in same]
@@ -387,7 +446,7 @@ class ContinuumSolver:
                 kP = np.zeros(len(fine))
                 kQ = np.zeros(len(fine))
                 kP[sub], kQ[sub] = exchange_apply(fineb, orbPb, orbQb, terms, P[sub], Q[sub], c2,
-                                                  extent)
+                                                  extent, negligible=EXCHANGE_NEGLIGIBLE)
                 xP, xQ = self._causal(fine, P0, Q0, P1, Q1, W, -kP, -kQ)
                 newP, newQ = P0 + xP, Q0 + xQ
             else:
@@ -401,6 +460,10 @@ class ContinuumSolver:
             resP, resQ = newP - P, newQ - Q
             change = math.sqrt(max(dot(resP, resQ, resP, resQ), 0.0)) / scale_ref
             if change < opts.tolerance or not terms:
+                return newP, newQ, it
+            if it == 1 and change * change < 0.1 * opts.tolerance:
+                # weak exchange (high partial waves): the map contracts by about the size of
+                # its first correction, so the next change would be ~change^2 < tolerance/10
                 return newP, newQ, it
             # Anderson mixing on the fixed-point map x -> f(x)
             history_x.append(np.concatenate([P, Q]))

@@ -10,10 +10,16 @@ integral is :math:`R^k(ab;cd) = \\int \\rho_{ac}(r)\\,Y^k_{bd}(r)\\,dr` (Hartree
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._numba import kernel
-from .grid import CUMULATIVE_STENCIL, _cumulative_kernel
+from .grid import CUMULATIVE_STENCIL, _cumulative_kernel, _damped_cumulative_kernel
+
+#: Highest multipole whose Y^k uses tabulated powers r^k, r^-(k+1); above it (high
+#: continuum partial waves) the damped form avoids overflow on grids from 1e-7 bohr.
+K_TABLE_MAX = 24
 
 __all__ = ["yk", "yk_from_density", "slater_rk", "density", "exchange_apply", "orbital_extent"]
 
@@ -35,6 +41,31 @@ def _yk_kernel(rk, rk1inv, drdt, rho, h, rows, shifts, stencil):
     return y
 
 
+@kernel
+def _yk_damped_kernel(logr, drdt, rho, k, h, rows, shifts, stencil):
+    """Y^k for high multipoles, where r^k and r^-(k+1) leave the floating-point range.
+
+    Both integrals are accumulated with the ratio :math:`(r'/r)^k` folded into the
+    integrand (:func:`~nuatom.grid._damped_cumulative_kernel`), so every factor is <= 1.
+    """
+    n = logr.shape[0]
+    g_in = np.empty(n)
+    a_in = np.empty(n)
+    g_out = np.empty(n)
+    a_out = np.empty(n)
+    for i in range(n):
+        g_in[i] = rho[i] * drdt[i]
+        a_in[i] = k * logr[i]
+        g_out[n - 1 - i] = rho[i] * drdt[i]
+        a_out[n - 1 - i] = -(k + 1.0) * logr[i]
+    inner = _damped_cumulative_kernel(g_in, a_in, h, rows, shifts, stencil)
+    outer = _damped_cumulative_kernel(g_out, a_out, h, rows, shifts, stencil)
+    y = np.empty(n)
+    for i in range(n):
+        y[i] = (inner[i] + outer[n - 1 - i]) / math.exp(logr[i])
+    return y
+
+
 def _powers(grid, k: int):
     """``(r^k, r^-(k+1))`` on ``grid``, tabulated once per grid and multipole."""
     table = grid.__dict__.setdefault("_r_powers", {})
@@ -44,6 +75,7 @@ def _powers(grid, k: int):
 
 
 def _power_table(grid, kmax: int):
+    kmax = min(kmax, K_TABLE_MAX)
     table = grid.__dict__.setdefault("_r_power_table", {})
     if kmax not in table:
         ks = np.arange(kmax + 1)
@@ -52,30 +84,64 @@ def _power_table(grid, kmax: int):
 
 
 @kernel
-def _exchange_kernel(rk_table, rk1inv_table, drdt, orbP, orbQ, b_index, k_values, coefs, b_end,
-                     vP, vQ, inv_c2, h, rows, shifts, stencil):
+def _exchange_kernel(rk_table, rk1inv_table, logr, drdt, orbP, orbQ, b_index, k_values, coefs, b_end,
+                     vP, vQ, v_start, inv_c2, h, rows, shifts, stencil):
     """sum_t coef_t * phi_b Y^{k_t}[phi_b, v] for every term t (both components).
 
-    ``b_end[b]`` is the number of points where orbital ``b`` is non-zero: the density
-    phi_b v vanishes beyond it and so does phi_b Y, so each term is computed on
-    ``[0, b_end[b])`` only (Y^k beyond the density is not needed because it is
-    multiplied by phi_b = 0).
+    Terms must be grouped by orbital (consecutive equal ``b_index``): the overlap density
+    phi_b v is formed once per orbital and the multipoles are summed before multiplying
+    by phi_b. ``b_end[b]`` is the number of points where orbital ``b`` is non-zero: the
+    density phi_b v vanishes beyond it and so does phi_b Y, so each term is computed on
+    ``[0, b_end[b])`` only. ``v`` vanishes below ``v_start``; there
+    :math:`Y^k(r) = Y^k(r_s)(r/r_s)^k` exactly, and an orbital that ends before
+    ``v_start`` contributes nothing (high partial waves never reach the inner shells).
     """
     n = drdt.shape[0]
     outP = np.zeros(n)
     outQ = np.zeros(n)
-    for t in range(b_index.shape[0]):
+    nt = b_index.shape[0]
+    ysum = np.zeros(n)
+    rho = np.empty(n)
+    t = 0
+    while t < nt:
         b = b_index[t]
+        t_end = t
+        while t_end < nt and b_index[t_end] == b:
+            t_end += 1
         m = b_end[b]
-        rho = np.empty(m)
+        if m <= v_start:
+            t = t_end
+            continue
+        # the cumulative quadrature needs at least `stencil` points (no bounds checks in
+        # compiled code): widen a short window downward, where v is merely negligible
+        s = v_start if m - v_start >= stencil else max(0, m - stencil)
+        if m - s < stencil:
+            t = t_end
+            continue
+        for i in range(s, m):
+            rho[i - s] = orbP[b, i] * vP[i] + inv_c2 * orbQ[b, i] * vQ[i]
         for i in range(m):
-            rho[i] = orbP[b, i] * vP[i] + inv_c2 * orbQ[b, i] * vQ[i]
-        k = k_values[t]
-        y = _yk_kernel(rk_table[k, :m], rk1inv_table[k, :m], drdt[:m], rho, h, rows, shifts, stencil)
-        c = coefs[t]
+            ysum[i] = 0.0
+        for tt in range(t, t_end):
+            k = k_values[tt]
+            c = coefs[tt]
+            if k < rk_table.shape[0]:
+                y = _yk_kernel(rk_table[k, s:m], rk1inv_table[k, s:m], drdt[s:m], rho[:m - s], h,
+                               rows, shifts, stencil)
+                y0 = y[0] / rk_table[k, s]
+                for i in range(s):
+                    ysum[i] += c * y0 * rk_table[k, i]
+            else:
+                y = _yk_damped_kernel(logr[s:m], drdt[s:m], rho[:m - s], float(k), h, rows, shifts,
+                                      stencil)
+                for i in range(s):
+                    ysum[i] += c * y[0] * math.exp(k * (logr[i] - logr[s]))
+            for i in range(s, m):
+                ysum[i] += c * y[i - s]
         for i in range(m):
-            outP[i] += c * y[i] * orbP[b, i]
-            outQ[i] += c * y[i] * orbQ[b, i]
+            outP[i] += ysum[i] * orbP[b, i]
+            outQ[i] += ysum[i] * orbQ[b, i]
+        t = t_end
     return outP, outQ
 
 
@@ -86,23 +152,29 @@ def orbital_extent(orbP) -> np.ndarray:
     return np.where(nz.any(axis=1), last + 1, 0).astype(np.int64)
 
 
-def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2, extent=None):
+def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2, extent=None, negligible: float = 0.0):
     """:math:`\\sum_{(b,k)} g_{bk}\\,\\phi_b Y^k[\\phi_b, v]` for ``terms = {(b, k): g}``.
 
     ``extent`` (from :func:`orbital_extent`) limits each term to where its orbital lives.
+    ``negligible`` > 0 treats ``v`` as zero below the first point where
+    :math:`|v_P|` exceeds that fraction of its maximum (continuum partial waves, which rise
+    like :math:`r^{l+1}`, use 1e-13; the default 0 drops nothing).
     """
     if not terms:
         return np.zeros_like(vP), np.zeros_like(vQ)
     if extent is None:
         extent = np.full(orbP.shape[0], orbP.shape[1], dtype=np.int64)
-    keys = list(terms)
+    keys = sorted(terms)  # grouped by orbital, as the kernel requires
     b_index = np.array([bk[0] for bk in keys], dtype=np.int64)
     k_values = np.array([bk[1] for bk in keys], dtype=np.int64)
     coefs = np.array([terms[bk] for bk in keys])
     rk, rk1 = _power_table(grid, int(k_values.max()) if k_values.size else 0)
-    return _exchange_kernel(rk, rk1, grid.drdt, orbP, orbQ, b_index, k_values, coefs,
+    amp = np.abs(vP)
+    big = np.flatnonzero(amp > negligible * amp.max())
+    v_start = int(big[0]) if big.size else len(vP)
+    return _exchange_kernel(rk, rk1, _log_r(grid), grid.drdt, orbP, orbQ, b_index, k_values, coefs,
                             np.ascontiguousarray(extent, dtype=np.int64),
-                            np.ascontiguousarray(vP), np.ascontiguousarray(vQ), float(inv_c2),
+                            np.ascontiguousarray(vP), np.ascontiguousarray(vQ), v_start, float(inv_c2),
                             grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)
 
 
@@ -111,10 +183,19 @@ def density(Pa, Qa, Pb, Qb, inv_c2):
     return Pa * Pb + inv_c2 * Qa * Qb
 
 
+def _log_r(grid) -> np.ndarray:
+    if "_log_r" not in grid.__dict__:
+        grid.__dict__["_log_r"] = np.log(grid.r)
+    return grid.__dict__["_log_r"]
+
+
 def yk_from_density(grid, rho, k: int) -> np.ndarray:
     """:math:`Y^k(r)` in 1/bohr (the multipole-``k`` potential of the density ``rho``)."""
     if k < 0:
         raise ValueError(f"multipole k = {k} must be >= 0")
+    if k > K_TABLE_MAX:
+        return _yk_damped_kernel(_log_r(grid), grid.drdt, np.ascontiguousarray(rho, dtype=np.float64),
+                                 float(k), grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)
     rk, rk1 = _powers(grid, int(k))
     return _yk_kernel(rk, rk1, grid.drdt, np.ascontiguousarray(rho, dtype=np.float64),
                       grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)

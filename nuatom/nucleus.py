@@ -91,10 +91,20 @@ class NuclearModel:
 
     @classmethod
     def for_element(cls, Z: int, kind: NucleusKind = "fermi", A: int | None = None) -> "NuclearModel":
-        """Default model for element ``Z``: tabulated radius, ``t = 2.3`` fm."""
+        """Default model for element ``Z``: tabulated radius, ``t = 2.3`` fm.
+
+        A Fermi distribution with a 2.3 fm skin cannot have an rms radius below
+        :math:`\\sqrt{7/5}\\,\\pi a \\approx 1.95` fm (H and He); for those nuclei ``"fermi"``
+        falls back to the uniform sphere of the same rms radius, and the returned model's
+        ``kind`` records the substitution.
+        """
         if kind == "point":
             return cls("point", 0.0)
         r, _, _ = rms_radius_fm(Z, A)
+        if kind == "fermi":
+            a = SKIN_THICKNESS_FM / (4.0 * math.log(3.0))
+            if (5.0 / 3.0) * r**2 <= (7.0 / 3.0) * math.pi**2 * a**2:
+                return cls("uniform", r)
         return cls(kind, r)
 
 

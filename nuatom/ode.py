@@ -40,6 +40,10 @@ __all__ = ["AM_ORDER", "am_coefficients", "series_start", "integrate_outward",
 AM_ORDER = 8
 #: Number of Frobenius-series terms used for the starting values.
 SERIES_TERMS = 10
+#: Amplitude at which a high partial wave starts (see integrate_outward): small enough
+#: that a rise of e^600 to the turning point stays far below overflow, large enough to
+#: stay a normal double.
+TINY_START = 1e-280
 
 
 @functools.cache
@@ -181,16 +185,35 @@ def _dirac_sweep(r, drdt, V, kappa, energy, inv_c2, h, beta, P, Q, i_first, i_la
         fQ[j] = a21 * Pn + a22 * Qn
 
 
-def integrate_outward(grid, V, kappa, energy, inv_c2, w0, w1, i_last, shift=None):
+def integrate_outward(grid, V, kappa, energy, inv_c2, w0, w1, i_last, shift=None, i_first=0):
     """Regular solution from the origin up to index ``i_last`` (inclusive).
 
     Returns full-length arrays ``(P, Qt)`` that are zero beyond ``i_last``. With ``shift``
     (per unit ``t``) the solution is returned scaled by :math:`e^{-\\int_{t_0}^t shift}`.
+
+    ``i_first > 0`` (high partial waves, whose :math:`r^{\\gamma}` rise from the origin
+    spans more than the floating-point range) starts the integration there, from the
+    power law :math:`P \\propto r^{\\gamma}` at a tiny amplitude, and leaves zeros below.
+    The admixture of the irregular solution that this start carries decays outward like
+    :math:`r^{-2\\gamma-1}`, so the solution is exact to rounding a few points later; what
+    is dropped below ``i_first`` is the caller's choice (see
+    :meth:`nuatom.continuum.ContinuumSolver.solve`).
     """
     n = len(grid)
     P = np.zeros(n)
     Q = np.zeros(n)
     n_start = AM_ORDER - 1
+    if i_first > 0:
+        if shift is not None:
+            raise ValueError("integrate_outward: i_first > 0 cannot be combined with shift")
+        gamma = math.sqrt(kappa * kappa - inv_c2 * w0 * w0)
+        idx = i_first + np.arange(n_start)
+        r = grid.r[idx]
+        P[idx] = TINY_START * (r / r[0]) ** gamma
+        Q[idx] = (gamma + kappa) / r * P[idx] / (2.0 + (energy - V[idx]) * inv_c2)
+        _dirac_sweep(grid.r, grid.drdt, V, float(kappa), float(energy), float(inv_c2), grid.h,
+                     am_coefficients(), P, Q, int(i_first), int(i_last), n_start, np.zeros(n))
+        return P, Q
     P0, Q0 = series_start(grid.r[:n_start], float(kappa), float(energy), float(inv_c2),
                           float(w0), float(w1), n_start, SERIES_TERMS)
     if shift is None:

@@ -58,3 +58,45 @@ def test_bad_energy():
         ContinuumSolver(h, hole="1s").solve(-0.1, -1)
     with pytest.raises(ValueError, match="hole"):
         ContinuumSolver(h, hole="2s")
+
+
+@pytest.mark.parametrize("energy", [0.37, 2.9, 40.0, 430.0])
+@pytest.mark.parametrize("kappa", [-1, 4, -30])
+def test_irregular_solution_has_constant_wronskian(energy, kappa):
+    """The two solutions of the (local) Dirac equation have a constant Wronskian.
+    Regression: the irregular solution's start values (separate Coulomb-function calls at
+    the last points) could flip sign near a node of F, which breaks W there."""
+    xe = nuatom.atom("Xe")
+    sol = ContinuumSolver(xe, hole="5p_3/2")
+    from nuatom.continuum import momentum_au
+    from nuatom.coulombwave import turning_point
+    c2 = xe.inv_c2
+    p = momentum_au(energy, c2)
+    lam = 0.5 * (-1 + np.sqrt(1 + 4 * (kappa * (kappa + 1) - sol.z_ion**2 * c2)))
+    eta = -sol.z_ion * (1 + energy * c2) / p
+    fine, V, _, _ = sol.continuum_grid(energy, 60.0 + turning_point(lam, eta) / p)
+    P1, Q1 = sol._irregular(fine, V, kappa, energy, lam, eta, p)
+    from nuatom.ode import integrate_outward
+    i_first = sol._start_index(fine, kappa, turning_point(lam, eta) / p)
+    P0, Q0 = integrate_outward(fine, V, kappa, energy, c2, 0.0, (fine.r[0] * V[0]) / fine.r[0],
+                               len(fine) - 1, i_first=i_first)
+    W = P0 * Q1 - Q0 * P1
+    tail = W[-20:]
+    # 1e-6: the start values are Coulomb functions of the asymptotic field, exact to the
+    # ~1e-11 short-range tail of the potential; the order-8 integrator adds ~1e-9
+    assert np.max(np.abs(tail / W[len(W) // 2] - 1)) < 1e-6
+
+
+def test_open_shell_hole_spreads_over_the_nl_shell():
+    """Ge 4p_1/2 holds 2/3 electron on average: the hole is taken from the whole 4p shell
+    in proportion to occupancy (the average ion 4p^1), so the ion has charge exactly 1."""
+    ge = nuatom.atom("Ge")
+    occ0 = {o.label: o.occupancy for o in ge.orbitals}
+    sol = ContinuumSolver(ge, hole="4p_1/2")
+    occ = {o.label: q for o, q in zip(sol.orbitals, sol.occupancies)}
+    assert sol.z_ion == pytest.approx(1.0, abs=1e-12)
+    assert occ["4p_1/2"] == pytest.approx(occ0["4p_1/2"] * 0.5, abs=1e-12)
+    assert occ["4p_3/2"] == pytest.approx(occ0["4p_3/2"] * 0.5, abs=1e-12)
+    assert occ["4s_1/2"] == occ0["4s_1/2"]
+    c = sol.solve(1.0, -2)  # p_3/2 continuum in that field converges
+    assert np.isfinite(c.phase_shift)

@@ -69,3 +69,35 @@ def test_exchange_kernel_matches_loop(g):
         refQ += c * y * orbQ[b]
     assert np.max(np.abs(outP - refP)) < 1e-14 * np.max(np.abs(refP)) + 1e-16
     assert np.max(np.abs(outQ - refQ)) < 1e-14 * np.max(np.abs(refQ)) + 1e-16
+
+
+def test_exchange_kernel_short_window_matches_loop(g):
+    """A partial wave that becomes non-negligible a few points before an orbital ends (high
+    kappa at large r) once made the kernel read past a 3-point window (no bounds checks in
+    compiled code: garbage and NaN at random). The window is now widened to the quadrature
+    stencil; the result must match the plain loop over the whole grid."""
+    h = hydrogen(g.r)
+    vP = (g.r / g.r[-1]) ** 36  # rises like r^(l+1), as a high partial wave does
+    vQ = 0.02 * vP
+    negligible = 1e-13
+    v_start = int(np.flatnonzero(vP > negligible * vP.max())[0])
+    orbP = np.array([h["1s"], h["2p"]])
+    # cut 1s three points after v_start, as ContinuumSolver cuts orbitals (below 1e-9 of max)
+    orbP[0, v_start + 3:] = 0.0
+    assert abs(orbP[0, v_start + 2]) < 1e-9 * np.max(np.abs(orbP[0]))
+    orbQ = 0.01 * orbP
+    inv_c2 = 1.0 / 137.036**2
+    terms = {(0, 29): -1.0, (0, 31): -0.5, (1, 30): -0.25}
+    from nuatom.coulomb import orbital_extent
+    extent = orbital_extent(orbP)
+    for _ in range(3):  # an out-of-bounds read shows up as run-to-run noise
+        outP, outQ = exchange_apply(g, orbP, orbQ, terms, vP, vQ, inv_c2, extent, negligible=negligible)
+        assert np.all(np.isfinite(outP)) and np.all(np.isfinite(outQ))
+        refP = np.zeros_like(vP)
+        for (b, k), c in terms.items():
+            refP += c * yk(g, (orbP[b], orbQ[b]), (vP, vQ), k, inv_c2) * orbP[b]
+        # What matters is the exchange term's size against the wave it acts on (it is added
+        # to v): the windowed kernel drops v where it is < 1e-13 of its maximum, and the
+        # error must stay below 1e-15 of max|v| max|P_b| (measured: ~1e-21).
+        scale = np.max(np.abs(vP)) * np.max(np.abs(orbP))
+        assert np.max(np.abs(outP - refP)) < 1e-15 * scale
