@@ -32,15 +32,13 @@ import time
 import numpy as np
 
 import nuatom
-from nuatom.response import tabulate
+from nuatom.response import reference_q_grid_keV, tabulate
 
 ELEMENTS = ("Ge", "Xe")
 T_MIN_KEV = {"Ge": 0.010, "Xe": 0.014}
 T_MAX_KEV = 30.0
 T_PER_DECADE = 12
 EDGE_OFFSET = 1.02
-Q_MIN_KEV, Q_DENSE_LO, Q_DENSE_HI, Q_MAX_KEV = 0.005, 2.0, 500.0, 2000.0
-Q_SPARSE_PER_DECADE, Q_DENSE_PER_DECADE, Q_TAIL_PER_DECADE = 12, 72, 24
 OUT = pathlib.Path(__file__).resolve().parents[1] / "nuatom" / "data" / "response"
 
 
@@ -54,16 +52,9 @@ def T_grid_keV(atom) -> np.ndarray:
     return np.unique(np.round(np.concatenate([base, edges]), 9))
 
 
-def _log_piece(a, b, per_decade, endpoint):
-    n = max(2, int(round(per_decade * np.log10(b / a))) + 1)
-    return np.geomspace(a, b, n, endpoint=True)[: None if endpoint else -1]
-
-
 def q_grid_keV() -> np.ndarray:
-    """Momentum transfers (keV/c): sparse / dense (Bethe ridge) / tail log pieces."""
-    return np.concatenate([_log_piece(Q_MIN_KEV, Q_DENSE_LO, Q_SPARSE_PER_DECADE, False),
-                           _log_piece(Q_DENSE_LO, Q_DENSE_HI, Q_DENSE_PER_DECADE, False),
-                           _log_piece(Q_DENSE_HI, Q_MAX_KEV, Q_TAIL_PER_DECADE, True)])
+    """Momentum transfers (keV/c): :func:`nuatom.response.reference_q_grid_keV`."""
+    return reference_q_grid_keV()
 
 
 def make(element: str, workers: int) -> pathlib.Path:

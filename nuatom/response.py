@@ -61,7 +61,7 @@ from .units import C_AU
 __all__ = ["ResponseOptions", "BASIS", "COMPONENTS", "CURRENTS", "subshell_basis_sums",
            "window_sums", "components_from_basis", "integration_grid", "taper_radius",
            "kinds_for", "basis_for", "partial_waves_converged", "ResponseTable", "tabulate",
-           "reference_table"]
+           "reference_table", "reference_q_grid_keV"]
 
 #: Bilinear sums stored in response tables: ("X", "Y") means w_a sum Re X_J Y_J^*.
 BASIS = (("C", "C"), ("C5", "C5"), ("C", "C5"),
@@ -219,7 +219,8 @@ def _wave_pieces(kp: int, ka: int, kinds: tuple) -> tuple:
     la = ka if ka > 0 else -ka - 1
     lp = kp if kp > 0 else -kp - 1
     out = []
-    for J in range(abs(lp - la), lp + la + 2):
+    # |j' - j_a| can be |l' - l_a| - 1 (e.g. s_1/2 -> d_3/2 through J = 1: M1, C5/L5/E5 1)
+    for J in range(max(0, abs(lp - la) - 1), lp + la + 2):
         for ik, kind in enumerate(_KINDS):
             if kind not in kinds or not allowed(kp, J, ka, kind):
                 continue
@@ -626,4 +627,4 @@ def components_from_basis(S: np.ndarray, current: str, c_V: float = 1.0, c_A: fl
 
 
 # the tabulation engine lives in its own module; re-exported here as the public entry point
-from .response_table import ResponseTable, reference_table, tabulate  # noqa: E402
+from .response_table import ResponseTable, reference_q_grid_keV, reference_table, tabulate  # noqa: E402

@@ -42,10 +42,14 @@ from .response import (_COMPONENT_KINDS, COMPONENTS, CURRENTS, ResponseOptions, 
 from .units import HARTREE_KEV, kev_to_hartree, q_kev_to_au
 from ._validate import positive_array
 
-__all__ = ["ResponseTable", "tabulate", "reference_table", "TABLE_FORMAT"]
+__all__ = ["ResponseTable", "tabulate", "reference_table", "reference_q_grid_keV", "TABLE_FORMAT"]
 
 #: Version of the on-disk table layout.
 TABLE_FORMAT = 1
+#: Revision of the numerical engine, part of every cache key: bump it whenever a change
+#: alters computed numbers, so that no cache entry made by older code is reused within a
+#: package version (2: multipoles of order |l'-l_a|-1 included).
+ENGINE_REVISION = 2
 
 
 @dataclass
@@ -291,7 +295,7 @@ def _cache_inputs(atom, T_keV, q_keV, subshells, kinds, options) -> dict:
             "T_keV": hashlib.sha256(np.ascontiguousarray(T_keV).tobytes()).hexdigest(),
             "q_keV": hashlib.sha256(np.ascontiguousarray(q_keV).tobytes()).hexdigest(),
             "n": [len(T_keV), len(q_keV)], "subshells": list(subshells), "kinds": list(kinds),
-            "options": repr(options), "format": TABLE_FORMAT}
+            "options": repr(options), "format": TABLE_FORMAT, "engine": ENGINE_REVISION}
 
 
 def tabulate(atom, T_keV, q_keV, *, components=COMPONENTS, currents=CURRENTS, subshells=None,
@@ -441,9 +445,25 @@ def _metadata(atom, options: ResponseOptions, kinds, elapsed: float) -> dict:
                  "n_points": grid.n_points, "b_bohr": grid.b_bohr},
         "options": repr(options),
         "version": __version__,
+        "engine_revision": ENGINE_REVISION,
         "elapsed_s": elapsed,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+#: Momentum grid of the reference tables (keV/c): log pieces, sparse below 2 keV (dipole
+#: region: R ~ q^2 or constant), dense over 2-500 keV (the Bethe ridge q ~ sqrt(2 m_e T) of
+#: T = 4 eV .. 250 keV), and a tail up to 2 MeV (= 2 E_nu for reactor neutrinos).
+REFERENCE_Q_PIECES = ((0.005, 2.0, 12, False), (2.0, 500.0, 72, False), (500.0, 2000.0, 24, True))
+
+
+def reference_q_grid_keV() -> np.ndarray:
+    """The momentum grid of the packaged reference tables (keV/c), 219 values."""
+    pieces = []
+    for a, b, per_decade, endpoint in REFERENCE_Q_PIECES:
+        n = max(2, int(round(per_decade * np.log10(b / a))) + 1)
+        pieces.append(np.geomspace(a, b, n)[: None if endpoint else -1])
+    return np.concatenate(pieces)
 
 
 def reference_table(element: str) -> ResponseTable:

@@ -1,0 +1,395 @@
+"""Neutrino-impact ionization: dσ/dT per atom from atomic response functions.
+
+Process :math:`\\nu + A \\to \\nu' + A^+ + e^-` with energy transfer :math:`T` and
+three-momentum transfer :math:`q = |\\mathbf k_1 - \\mathbf k_2|` (keV). For an amplitude
+:math:`\\mathcal M = g\\,\\ell_\\mu\\mathcal J^\\mu(\\mathbf q)` (lepton current
+:math:`\\ell`, atomic current :math:`\\mathcal J`), integrating over the neutrino direction
+at fixed :math:`T` gives (metric (+,−,−,−), :math:`q^2 = T^2 - q^2_{3}` below)
+
+.. math::
+    \\frac{d\\sigma}{dT} = \\frac{1}{8\\pi E_\\nu^2}\\int_{q_-}^{q_+} q\\,dq\\,|g(q)|^2\\,
+    L_{\\mu\\nu}R^{\\mu\\nu}(T, q),\\qquad
+    L_{\\mu\\nu}R^{\\mu\\nu} = \\sum_c w_c(E_\\nu, T, q)\\,R_c(T, q),
+
+with the response components :math:`R_c` of :mod:`nuatom.response`
+(``R00, R0303 = R03+R30, R33, R1122 = R11+R22, R1221 = -i(R12-R21)``) and the weights
+:func:`lepton_weights` (V−A current of a left-handed neutrino,
+:math:`L^{\\mu\\nu} = \\mathrm{Tr}[\\not k_2\\gamma^\\mu(1-\\gamma_5)\\not k_1(1+\\gamma_5)\\gamma^\\nu]`)
+or :func:`magnetic_weights` (vertex :math:`\\sigma^{\\mu\\alpha}q_\\alpha`, helicity flip). The
+chapter *Lepton tensors* derives both with sympy from explicit Dirac matrices.
+
+Couplings (as in :mod:`nuatom.free`, whose conventions these are):
+
+* weak: :math:`g = G_F/\\sqrt2`, atomic current :math:`c_V\\mathcal J - c_A\\mathcal J_5` with
+  :math:`c_V = g_V + \\delta g_V^{(r^2)} + \\delta g_V^{(Q)}(q^2)`, :math:`c_A = g_A` (−g_A for
+  ν̄). Photon exchange with :math:`F_1(q^2) = \\delta_Q + q^2\\langle r^2\\rangle/6` has the
+  V−A structure for a left-handed neutrino, so the millicharge and the charge radius are
+  shifts of :math:`c_V` (:func:`nuatom.free.millicharge_delta_gV` with the atomic
+  :math:`q^2 = T^2 - q_3^2`, :func:`nuatom.free.charge_radius_delta_gV`).
+* magnetic moment: :math:`g = 2\\pi\\alpha\\mu_\\nu/(m_e q^2)` (μ_ν in μ_B), no
+  interference with the weak amplitude.
+
+Kinematics: :math:`q_\\pm = |\\mathbf k_1| \\pm |\\mathbf k_2|`,
+:math:`|\\mathbf k| = \\sqrt{E^2 - m_\\nu^2}`. The neutrino mass matters only for the
+millicharge: its photon propagator :math:`1/q^4` makes the forward region
+:math:`q^2 \\to 0` contribute :math:`\\ln(|q^2|_{max}/|q^2|_{min})` with
+:math:`|q^2|_{min} \\simeq m_\\nu^2T^2/(E_\\nu E_\\nu')` (the collinear logarithm of the
+equivalent-photon picture), so a millicharge cross section needs ``neutrino_mass_keV > 0``.
+Elsewhere the lepton tensors are those of a massless neutrino (corrections
+:math:`O(m_\\nu^2/E_\\nu^2)`).
+
+Responses come from a *response provider* with one method,
+``quadrature(T_keV, q_lo_keV, q_hi_keV) -> (q_nodes, dq_weights, parts)``, where ``parts``
+maps ``"V"``, ``"A"``, ``"X"`` to component dicts such that the weak response is
+:math:`R_c = c_V^2 V_c + c_A^2 A_c + c_Vc_A X_c` and :math:`\\sum_i w_i F(q_i)` approximates
+:math:`\\int dq\\,F(q)`. Two providers: :class:`TableResponse` (an atomic
+:class:`~nuatom.response.ResponseTable`) and :class:`FreeElectronResponse` (electrons at
+rest, an analytic δ-function response: the free-electron-gas consistency check).
+
+Approximations (seed talk, "Approximation Schemes"): ``"LPA"`` drops the transverse
+responses (R1122, R1221); ``"EPA"`` drops the longitudinal ones and evaluates the
+transverse ones at the real-photon point :math:`q = T` (:math:`q^2 = 0`); the free-electron
+approximation (FEA) lives in :mod:`nuatom.fea`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+
+from . import free
+from . import units as u
+from ._validate import choice, finite_scalar, nonnegative_array
+
+__all__ = ["PROCESSES", "APPROXIMATIONS", "DEFAULT_NEUTRINO_MASS_KEV", "lepton_weights",
+           "magnetic_weights", "momentum_transfer_range_keV", "FreeElectronResponse",
+           "TableResponse", "dsigma_dT"]
+
+#: weak (incl. charge-radius shift and NSI), nmm, millicharge (photon term alone),
+#: charge-radius (photon term of F1 = q^2 <r^2>/6 alone), total (all, with interference).
+PROCESSES = ("weak", "nmm", "millicharge", "charge-radius", "total")
+APPROXIMATIONS = ("none", "LPA", "EPA")
+#: Neutrino mass regulating the millicharge collinear logarithm (0.1 eV: the scale allowed
+#: by cosmology and oscillations; the cross section depends on it logarithmically).
+DEFAULT_NEUTRINO_MASS_KEV = 1e-4
+COMPONENT_NAMES = ("R00", "R0303", "R33", "R1122", "R1221")
+_TRANSVERSE = ("R1122", "R1221")
+_LONGITUDINAL = ("R00", "R0303", "R33")
+
+
+# ---------------------------------------------------------------------- lepton tensors
+def lepton_weights(E_nu_keV, T_keV, q_keV) -> dict:
+    """Weights :math:`w_c` of the V−A lepton tensor: :math:`L_{\\mu\\nu}R^{\\mu\\nu} = \\sum_c w_cR_c` (keV²).
+
+    Left-handed massless neutrino, :math:`\\mathbf q \\parallel \\hat z`. With
+    :math:`E' = E_\\nu - T`, :math:`S = E_\\nu + E'` and :math:`W = S^2 - q^2`:
+
+    ``R00``: :math:`4W`; ``R0303``: :math:`-4WT/q`; ``R33``: :math:`4WT^2/q^2`;
+    ``R1122``: :math:`2(q^2-T^2)(S^2+q^2)/q^2`; ``R1221``: :math:`-4S(q^2-T^2)/q`.
+    For ν̄ the ``R1221`` weight changes sign, which nuatom applies as :math:`c_A \\to -c_A`.
+    """
+    E = np.asarray(E_nu_keV, float)
+    T = np.asarray(T_keV, float)
+    q = np.asarray(q_keV, float)
+    S = 2.0 * E - T
+    W = S * S - q * q
+    spacelike = q * q - T * T
+    return {"R00": 4.0 * W, "R0303": -4.0 * W * T / q, "R33": 4.0 * W * T * T / (q * q),
+            "R1122": 2.0 * spacelike * (S * S + q * q) / (q * q), "R1221": -4.0 * S * spacelike / q}
+
+
+def magnetic_weights(E_nu_keV, T_keV, q_keV) -> dict:
+    """Weights of the magnetic-moment lepton tensor
+    :math:`\\mathrm{Tr}[\\not k_2\\,\\sigma^{\\mu\\alpha}q_\\alpha P_L\\not k_1\\,\\sigma^{\\nu\\beta}q_\\beta]` (keV⁴).
+
+    With :math:`-q^2 = q_3^2 - T^2`: ``R00``: :math:`S^2(q_3^2 - T^2)`; ``R0303``:
+    :math:`-S^2(q_3^2-T^2)T/q_3`; ``R33``: :math:`S^2(q_3^2-T^2)T^2/q_3^2`; ``R1122``:
+    :math:`(q_3^2-T^2)^2W/(2q_3^2)`; ``R1221``: 0 (and the vector current has no R1221).
+    """
+    E = np.asarray(E_nu_keV, float)
+    T = np.asarray(T_keV, float)
+    q = np.asarray(q_keV, float)
+    S = 2.0 * E - T
+    W = S * S - q * q
+    spacelike = q * q - T * T
+    return {"R00": S * S * spacelike, "R0303": -S * S * spacelike * T / q,
+            "R33": S * S * spacelike * T * T / (q * q),
+            "R1122": spacelike * spacelike * W / (2.0 * q * q), "R1221": np.zeros_like(q)}
+
+
+def momentum_transfer_range_keV(E_nu_keV: float, T_keV: float, neutrino_mass_keV: float = 0.0):
+    """``(q_lo, q_hi, spacelike_lo)``: :math:`|\\mathbf k_1| \\mp |\\mathbf k_2|` (keV) and
+    :math:`q_{lo}^2 - T^2 \\ge 0` (keV², computed without cancellation); ``None`` outside
+    the kinematic range (:math:`T \\le 0` or :math:`E' \\le m_\\nu`)."""
+    E, T, m = float(E_nu_keV), float(T_keV), float(neutrino_mass_keV)
+    Ep = E - T
+    if not (T > 0 and Ep > m and E > m):
+        return None
+    k1 = math.sqrt((E - m) * (E + m))
+    k2 = math.sqrt((Ep - m) * (Ep + m))
+    # q_lo = k1 - k2 = T (E + E')/(k1 + k2);  q_lo^2 - T^2 = T^2 [(E+E')^2 - (k1+k2)^2]/(k1+k2)^2
+    d = m * m / (E + k1) + m * m / (Ep + k2)  # (E + E') - (k1 + k2)
+    spacelike_lo = T * T * d * (E + Ep + k1 + k2) / (k1 + k2) ** 2
+    return T * (E + Ep) / (k1 + k2), k1 + k2, spacelike_lo
+
+
+# ---------------------------------------------------------------------- providers
+_DIRAC = None
+
+
+def _dirac_matrices():
+    global _DIRAC
+    if _DIRAC is None:
+        s = [np.array([[0, 1], [1, 0]], complex), np.array([[0, -1j], [1j, 0]]),
+             np.array([[1, 0], [0, -1]], complex)]
+        one, zero = np.eye(2), np.zeros((2, 2))
+        g = [np.block([[one, zero], [zero, -one]]).astype(complex)]
+        g += [np.block([[zero, si], [-si, zero]]) for si in s]
+        g5 = 1j * g[0] @ g[1] @ g[2] @ g[3]
+        _DIRAC = (np.array(g), g5)
+    return _DIRAC
+
+
+def _free_electron_components(T_keV: float, q_keV: float, c_V: float, c_A: float) -> dict:
+    """Spin-averaged response tensor of one electron at rest without the energy δ:
+    :math:`\\tfrac12\\sum|\\bar u'\\Gamma^\\mu u|^2/(2m\\,2E')` with
+    :math:`\\Gamma^\\mu = \\gamma^\\mu(c_V - c_A\\gamma_5)`, final momentum along z."""
+    g, g5 = _dirac_matrices()
+    m = u.ME_KEV
+    Ee = m + T_keV
+    metric = np.array([1.0, -1.0, -1.0, -1.0])
+
+    def slash(p):
+        return np.einsum("m,m,mij->ij", metric, p, g)
+
+    p_i = np.array([m, 0.0, 0.0, 0.0])
+    p_f = np.array([Ee, 0.0, 0.0, q_keV])
+    vertex = [gm @ (c_V * np.eye(4) - c_A * g5) for gm in g]
+    bar = [g[0] @ v.conj().T @ g[0] for v in vertex]
+    A = slash(p_f) + m * np.eye(4)
+    B = slash(p_i) + m * np.eye(4)
+    H = np.array([[np.trace(A @ vertex[a] @ B @ bar[b]) for b in range(4)] for a in range(4)])
+    H = H / (2.0 * 2.0 * m * 2.0 * Ee)
+    return {"R00": H[0, 0].real, "R0303": (H[0, 3] + H[3, 0]).real, "R33": H[3, 3].real,
+            "R1122": (H[1, 1] + H[2, 2]).real, "R1221": (-1j * (H[1, 2] - H[2, 1])).real}
+
+
+@dataclass(frozen=True)
+class FreeElectronResponse:
+    """``n_electrons`` free electrons at rest: :math:`R^{\\mu\\nu}\\propto\\delta(T - \\sqrt{m_e^2+q^2} + m_e)`.
+
+    The q-integral collapses onto :math:`q_* = \\sqrt{T^2 + 2m_eT}` with weight
+    :math:`E_e/q_*` (:math:`dT/dq = q/E_e`).
+    """
+
+    n_electrons: float = 1.0
+
+    def quadrature(self, T_keV, q_lo, q_hi, approximation="none"):
+        if approximation != "none":
+            raise ValueError(f"approximation = {approximation!r}: a free electron has no photon point "
+                             "(its response vanishes at q^2 = 0); use 'none'")
+        q_star = math.sqrt(T_keV * T_keV + 2.0 * u.ME_KEV * T_keV)
+        if not (q_lo <= q_star <= q_hi):
+            return np.zeros(0), np.zeros(0), None
+        Ee = u.ME_KEV + T_keV
+        V = _free_electron_components(T_keV, q_star, 1.0, 0.0)
+        A = _free_electron_components(T_keV, q_star, 0.0, 1.0)
+        VA = _free_electron_components(T_keV, q_star, 1.0, 1.0)
+        X = {c: VA[c] - V[c] - A[c] for c in COMPONENT_NAMES}
+        n = self.n_electrons
+        parts = {key: {c: np.array([n * val[c]]) for c in COMPONENT_NAMES}
+                 for key, val in (("V", V), ("A", A), ("X", X))}
+        return np.array([q_star]), np.array([Ee / q_star]), parts
+
+
+class TableResponse:
+    """Response provider for an atomic :class:`~nuatom.response.ResponseTable` (summed over
+    subshells, or one ``subshell``).
+
+    Works at the table's own energy transfers only (interpolating in T across subshell
+    edges would be wrong). In q, each component is interpolated by a cubic spline in
+    :math:`\\ln q` of its ratio to a positive envelope (the sum of the diagonal vector and
+    axial responses), whose logarithm is splined as well; the integral runs over
+    :math:`u = \\ln(q^2 - T^2)` with ``panels`` Gauss–Legendre panels of 4 nodes, which
+    resolves both the Bethe ridge and the forward (:math:`q^2 \\to 0`) region. Beyond the
+    table's largest q the response is taken as 0 (it falls like a power of q there).
+    """
+
+    def __init__(self, table, subshell: str | None = None, panels: int = 1500):
+        self.table = table
+        self.subshell = subshell
+        self.panels = int(panels)
+        self._cache: dict = {}
+        self._lnq = np.log(table.q_keV)
+        self._gl = np.polynomial.legendre.leggauss(4)
+
+    def T_index(self, T_keV: float) -> int:
+        T = self.table.T_keV
+        j = int(np.argmin(np.abs(T - T_keV)))
+        if abs(T[j] - T_keV) > 1e-9 * T_keV:
+            raise ValueError(f"T_keV = {T_keV:g} is not on the table's grid "
+                             f"({T.min():g}..{T.max():g} keV, {T.size} values); tabulate at it")
+        return j
+
+    def _splines(self, j: int):
+        if j not in self._cache:
+            t = self.table
+            comps = {key: t.components(cur, c_V=cv, c_A=ca, subshell=self.subshell)
+                     for key, cur, cv, ca in (("V", "vector", 1, 1), ("A", "axial", 1, 1),
+                                              ("VA", "weak", 1.0, 1.0))}
+            parts = {"V": {c: comps["V"][c][j] for c in COMPONENT_NAMES},
+                     "A": {c: comps["A"][c][j] for c in COMPONENT_NAMES}}
+            # the weak combination with c_V = c_A = 1 is V + A - (cross terms)
+            parts["X"] = {c: comps["VA"][c][j] - parts["V"][c] - parts["A"][c] for c in COMPONENT_NAMES}
+            env = sum(parts[k][c] for k in ("V", "A") for c in ("R00", "R33", "R1122"))
+            if not np.any(env > 0):
+                self._cache[j] = None
+            else:
+                floor = 1e-300
+                envp = np.maximum(env, floor)
+                spl_env = CubicSpline(self._lnq, np.log(envp))
+                ratios = {k: {c: CubicSpline(self._lnq, parts[k][c] / envp) for c in COMPONENT_NAMES}
+                          for k in parts}
+                self._cache[j] = (spl_env, ratios)
+        return self._cache[j]
+
+    def evaluate(self, T_keV: float, q_keV) -> dict:
+        """Parts ``{"V"|"A"|"X": {component: array}}`` at momenta ``q_keV`` (1/keV)."""
+        j = self.T_index(T_keV)
+        q = np.atleast_1d(np.asarray(q_keV, float))
+        spl = self._splines(j)
+        zero = {k: {c: np.zeros_like(q) for c in COMPONENT_NAMES} for k in ("V", "A", "X")}
+        if spl is None:
+            return zero
+        spl_env, ratios = spl
+        lnq = np.log(q)
+        inside = (lnq >= self._lnq[0]) & (lnq <= self._lnq[-1])
+        x = np.clip(lnq, self._lnq[0], self._lnq[-1])
+        env = np.where(inside, np.exp(spl_env(x)), 0.0)
+        below = lnq < self._lnq[0]
+        if np.any(below):  # power-law continuation of the first interval
+            slope = (spl_env(self._lnq[1]) - spl_env(self._lnq[0])) / (self._lnq[1] - self._lnq[0])
+            env = np.where(below, np.exp(spl_env(self._lnq[0]) + slope * (lnq - self._lnq[0])), env)
+        return {k: {c: env * ratios[k][c](x) for c in COMPONENT_NAMES} for k in ratios}
+
+    def quadrature(self, T_keV, q_lo, q_hi, approximation="none"):
+        T = float(T_keV)
+        a = max(q_lo * q_lo - T * T, 0.0)
+        b = q_hi * q_hi - T * T
+        # the weak and magnetic integrands vanish like q^2 - T^2 in the forward region:
+        # a floor 1e-14 below the upper end drops < 1e-14 of them
+        u_lo = math.log(max(a, 1e-14 * b))
+        u_hi = math.log(b)
+        if u_hi <= u_lo:
+            return np.zeros(0), np.zeros(0), None
+        x, w = self._gl
+        edges = np.linspace(u_lo, u_hi, self.panels + 1)
+        half = 0.5 * np.diff(edges)
+        mid = 0.5 * (edges[1:] + edges[:-1])
+        uu = (mid[:, None] + half[:, None] * x[None, :]).ravel()
+        wu = (half[:, None] * w[None, :]).ravel()
+        s = np.exp(uu)
+        q = np.sqrt(T * T + s)
+        dq = wu * s / (2.0 * q)  # dq = (q^2 - T^2)/(2q) du
+        if approximation == "EPA":
+            photon = self.evaluate(T, [T])
+            parts = {k: {c: (np.full_like(q, photon[k][c][0]) if c in _TRANSVERSE else np.zeros_like(q))
+                         for c in COMPONENT_NAMES} for k in photon}
+        else:
+            parts = self.evaluate(T, q)
+            if approximation == "LPA":
+                for k in parts:
+                    for c in _TRANSVERSE:
+                        parts[k][c] = np.zeros_like(q)
+        return q, dq, parts
+
+
+# ---------------------------------------------------------------------- cross sections
+def _contract(weights: dict, parts_key: dict) -> np.ndarray:
+    return sum(weights[c] * parts_key[c] for c in COMPONENT_NAMES)
+
+
+def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, flavor: str = "nuebar", *,
+              mu_nu_muB: float = 0.0, delta_q: float = 0.0, r2_cm2: float = 0.0,
+              sin2_theta_w: float = u.SIN2_THETA_W, g_V: float | None = None,
+              g_A: float | None = None, neutrino_mass_keV: float = DEFAULT_NEUTRINO_MASS_KEV,
+              approximation: str = "none") -> np.ndarray:
+    """dσ/dT (cm²/keV per atom, or per ``response``) for neutrino energy ``E_nu_keV``.
+
+    Parameters
+    ----------
+    process : {'weak', 'nmm', 'millicharge', 'charge-radius', 'total'}
+        ``weak``: Z/W exchange with the charge-radius shift and NSI couplings;
+        ``nmm``: magnetic moment alone; ``millicharge``/``charge-radius``: the photon term of
+        :math:`F_1 = \\delta_Q` / :math:`q^2\\langle r^2\\rangle/6` alone; ``total``: every
+        amplitude with interference plus the magnetic term.
+    E_nu_keV : float
+        Neutrino energy (keV, > 0).
+    T_keV : array_like
+        Energy transfers (keV); 0 where outside the kinematic range.
+    response : TableResponse or FreeElectronResponse (or any provider, see module doc)
+    flavor : str
+        Neutrino flavour (:data:`nuatom.free.FLAVORS`).
+    mu_nu_muB : float
+        Magnetic moment (μ_B). delta_q : float
+        Millicharge (units of e). r2_cm2 : float
+        Charge radius ⟨r²⟩ (cm², Vogel–Engel convention of :mod:`nuatom.free`).
+    sin2_theta_w, g_V, g_A : float
+        Weak mixing angle and NSI overrides (see :func:`nuatom.free.couplings`).
+    neutrino_mass_keV : float
+        Neutrino mass (keV); must be > 0 when a millicharge enters.
+    approximation : {'none', 'LPA', 'EPA'}
+    """
+    key = choice("process", process, PROCESSES)
+    appr = {a.lower(): a for a in APPROXIMATIONS}[choice("approximation", approximation,
+                                                         [a.lower() for a in APPROXIMATIONS])]
+    E = finite_scalar("E_nu_keV", E_nu_keV, "keV")
+    if not E > 0:
+        raise ValueError(f"E_nu_keV = {E:g} keV must be > 0")
+    T_arr = nonnegative_array("T_keV", T_keV, "keV")
+    m_nu = finite_scalar("neutrino_mass_keV", neutrino_mass_keV, "keV")
+    if m_nu < 0:
+        raise ValueError(f"neutrino_mass_keV = {m_nu:g} keV must be >= 0")
+    c = free.couplings(flavor, sin2_theta_w, g_V=g_V, g_A=g_A)
+    mu = finite_scalar("mu_nu_muB", mu_nu_muB, "mu_B")
+    dq = finite_scalar("delta_q", delta_q, "e")
+    dgv_r2 = free.charge_radius_delta_gV(r2_cm2)
+    uses_charge = key == "millicharge" or (key == "total" and dq != 0.0)
+    if uses_charge and not m_nu > 0:
+        raise ValueError("neutrino_mass_keV must be > 0 for a millicharge: the photon propagator "
+                         "makes the forward (q^2 -> 0) region diverge logarithmically without it")
+    weak_norm = u.GF_KEV**2 / 2.0
+    out = np.zeros(T_arr.shape)
+    for idx, T in np.ndenumerate(T_arr):
+        rng = momentum_transfer_range_keV(E, T, m_nu)
+        if rng is None:
+            continue
+        q_lo, q_hi, _ = rng
+        q, dqw, parts = response.quadrature(T, q_lo, q_hi, appr)
+        if parts is None or q.size == 0:
+            continue
+        q2 = T * T - q * q  # four-momentum transfer squared (< 0)
+        total = np.zeros_like(q)
+        if key in ("weak", "millicharge", "charge-radius", "total"):
+            if key == "weak":
+                cV, cA = c.g_V + dgv_r2, c.g_A_signed
+            elif key == "millicharge":
+                cV, cA = free.millicharge_delta_gV(dq, q2), 0.0
+            elif key == "charge-radius":
+                cV, cA = dgv_r2, 0.0
+            else:
+                cV = c.g_V + dgv_r2 + (free.millicharge_delta_gV(dq, q2) if dq else 0.0)
+                cA = c.g_A_signed
+            cV = np.broadcast_to(np.asarray(cV, float), q.shape)
+            lw = lepton_weights(E, T, q)
+            resp = {comp: cV * cV * parts["V"][comp] + cA * cA * parts["A"][comp]
+                    + cV * cA * parts["X"][comp] for comp in COMPONENT_NAMES}
+            total = total + weak_norm * _contract(lw, resp)
+        if key in ("nmm", "total") and mu != 0.0:
+            # mu_nu = mu [mu_B] * e/(2 m_e); the amplitude is e mu_nu / q^2, e = sqrt(4 pi alpha)
+            g_mag = math.sqrt(4.0 * math.pi * u.ALPHA) * mu * u.MU_B_KEV / q2
+            total = total + g_mag * g_mag * _contract(magnetic_weights(E, T, q), parts["V"])
+        out[idx] = np.sum(dqw * q * total) / (8.0 * math.pi * E * E) * u.HBARC_KEV_CM_SQ
+    return out
