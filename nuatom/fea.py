@@ -14,8 +14,9 @@ energy and :math:`d\\sigma^{(0)}/dT` the cross section on one free electron at r
 :cite:`Elam2002`; Ge referenced to the Fermi level, Xe to the vacuum level); occupancies
 from ``nuatom/data/edges/configurations.toml``.
 
-A later issue adds ``binding="dhf"`` (Dirac–Hartree–Fock orbital energies); the
-``binding`` argument exists now so that call sites do not change.
+``binding="dhf"`` uses the Koopmans binding energies :math:`-\varepsilon_i` of nuatom's
+Dirac–Hartree–Fock orbitals instead (Ge and Xe; the thresholds of the ab initio
+response), so that FEA and ab initio can be compared with the same edges.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import numpy as np
 
 from . import free
 from ._validate import choice, nonnegative_array
+from .units import HARTREE_KEV
 
 __all__ = ["Subshell", "ELEMENTS", "PROCESSES", "BINDINGS", "subshells", "effective_electrons",
            "dsigma_dT_free_atom", "dsigma_dT_fea"]
@@ -35,7 +37,7 @@ __all__ = ["Subshell", "ELEMENTS", "PROCESSES", "BINDINGS", "subshells", "effect
 #: Processes: weak (with the charge-radius g_V shift), nmm, millicharge (photon term
 #: alone), total (everything with interference) — as in :mod:`nuatom.free`.
 PROCESSES = free.PROCESSES
-BINDINGS = ("edges",)
+BINDINGS = ("edges", "dhf")
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,10 @@ def subshells(element: str, binding: str = "edges") -> tuple:
     ----------
     element : str
         Chemical symbol (Ge, Xe, Cs, I).
-    binding : {'edges'}
-        Source of the binding energies: measured X-ray edges from xraydb; subshells
-        without an edge use the value stored in the data file (first ionization energy).
+    binding : {'edges', 'dhf'}
+        Source of the binding energies: measured X-ray edges from xraydb (subshells
+        without an edge use the value stored in the data file, the first ionization
+        energy), or the DHF Koopmans energies of :func:`nuatom.atom` (Ge, Xe).
 
     Returns
     -------
@@ -85,9 +88,16 @@ def subshells(element: str, binding: str = "edges") -> tuple:
         Ordered as in the data file; occupancies sum to Z.
     """
     choice("binding", binding, BINDINGS)
+    key = _element_key(element)
+    if binding == "dhf":
+        from .structure import atom as _atom  # deferred: the SCF is cached, not run at import
+
+        if key not in ("Ge", "Xe"):
+            raise ValueError(f"binding = 'dhf' is available for Ge and Xe, not element = {element!r}")
+        return tuple(Subshell(o.label.replace("_", ""), "", float(o.occupancy),
+                              -o.energy_hartree * HARTREE_KEV) for o in _atom(key).orbitals)
     import xraydb  # deferred: keeps `import nuatom` cheap
 
-    key = _element_key(element)
     conf = _configurations()[key]
     edges = xraydb.xray_edges(key)
     extra = _configurations()["no_edge_binding_eV"].get(key, {})
@@ -150,8 +160,8 @@ def dsigma_dT_fea(element: str, process: str, E_nu_keV, T_keV, flavor: str = "nu
         Millicharge in units of e.
     r2_cm2 : float
         Charge radius ⟨r²⟩ in cm² (Vogel–Engel convention of :mod:`nuatom.free`).
-    binding : {'edges'}
-        Binding energies: measured X-ray edges (``"dhf"`` comes later).
+    binding : {'edges', 'dhf'}
+        Binding energies: measured X-ray edges, or DHF Koopmans energies.
     sin2_theta_w : float, optional
         Weak mixing angle (default: :data:`nuatom.units.SIN2_THETA_W`).
 

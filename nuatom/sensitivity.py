@@ -77,8 +77,12 @@ def _builtin_methods():
     if "fea" not in _METHODS:
         from . import fea
 
+        from . import xsec
+
         _METHODS.setdefault("free", fea.dsigma_dT_free_atom)
         _METHODS.setdefault("fea", fea.dsigma_dT_fea)
+        # frozen-core DHF, interpolated from the packaged coupling-integral tables (Ge, Xe)
+        _METHODS.setdefault("ab-initio", xsec.table_provider)
 
 
 def methods() -> tuple:

@@ -65,7 +65,9 @@ from ._validate import choice, finite_scalar, nonnegative_array
 
 __all__ = ["PROCESSES", "APPROXIMATIONS", "DEFAULT_NEUTRINO_MASS_KEV", "lepton_weights",
            "magnetic_weights", "momentum_transfer_range_keV", "FreeElectronResponse",
-           "TableResponse", "dsigma_dT"]
+           "TableResponse", "dsigma_dT", "METHODS", "atomic_response", "ionization_dsigma_dT",
+           "INTEGRAL_NAMES", "coupling_integrals", "dsigma_from_integrals", "IonizationTable",
+           "table_provider"]
 
 #: weak (incl. charge-radius shift and NSI), nmm, millicharge (photon term alone),
 #: charge-radius (photon term of F1 = q^2 <r^2>/6 alone), total (all, with interference).
@@ -393,3 +395,256 @@ def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, flavor: str = "nue
             total = total + g_mag * g_mag * _contract(magnetic_weights(E, T, q), parts["V"])
         out[idx] = np.sum(dqw * q * total) / (8.0 * math.pi * E * E) * u.HBARC_KEV_CM_SQ
     return out
+
+
+# ---------------------------------------------------------------------- coupling integrals
+#: The seven q-integrals from which dσ/dT follows for any flavour, NSI couplings, μ_ν, δ_Q
+#: and ⟨r²⟩ (see :func:`coupling_integrals`).
+INTEGRAL_NAMES = ("VV0", "VV1", "VV2", "AA", "X0", "X1", "M")
+
+
+def coupling_integrals(E_nu_keV: float, T_keV, response, *,
+                       neutrino_mass_keV: float = DEFAULT_NEUTRINO_MASS_KEV,
+                       approximation: str = "none") -> dict:
+    """The q-integrals :math:`I_k(E_\\nu, T)` (cm²/keV, per atom) behind every process.
+
+    With :math:`c_V(q) = a + b/q^2` (:math:`a = g_V + \\delta g_V^{(r^2)}`,
+    :math:`b = 2\\sqrt2\\pi\\alpha\\delta_Q/G_F`, :math:`q^2 = T^2 - q_3^2`) and :math:`c_A`,
+
+    .. math::
+        \\frac{d\\sigma}{dT} = a^2 I_{VV0} + 2ab\\,I_{VV1} + b^2 I_{VV2} + c_A^2 I_{AA}
+        + a c_A I_{X0} + b c_A I_{X1} + \\mu_\\nu^2 I_M,
+
+    where :math:`I_{VVn} = \\frac{G_F^2}{2}\\frac{1}{8\\pi E^2}\\int q\\,dq\\,q^{-2n}\\,w\\cdot V`,
+    and so on (``M``: the magnetic integral per μ_B²). Tables of these integrals
+    (:func:`dsigma_from_integrals`) serve every flavour and parameter without recomputing
+    the q-integration. ``neutrino_mass_keV = 0`` leaves :math:`I_{VV2}` (millicharge
+    squared) ill-defined (it diverges logarithmically); it is returned as ``inf`` then.
+    """
+    appr = {a.lower(): a for a in APPROXIMATIONS}[choice("approximation", approximation,
+                                                         [a.lower() for a in APPROXIMATIONS])]
+    E = finite_scalar("E_nu_keV", E_nu_keV, "keV")
+    if not E > 0:
+        raise ValueError(f"E_nu_keV = {E:g} keV must be > 0")
+    T_arr = nonnegative_array("T_keV", T_keV, "keV")
+    m_nu = finite_scalar("neutrino_mass_keV", neutrino_mass_keV, "keV")
+    if m_nu < 0:
+        raise ValueError(f"neutrino_mass_keV = {m_nu:g} keV must be >= 0")
+    out = {k: np.zeros(T_arr.shape) for k in INTEGRAL_NAMES}
+    weak_norm = u.GF_KEV**2 / 2.0
+    for idx, T in np.ndenumerate(T_arr):
+        rng = momentum_transfer_range_keV(E, T, m_nu)
+        if rng is None:
+            continue
+        q_lo, q_hi, _ = rng
+        q, dqw, parts = response.quadrature(T, q_lo, q_hi, appr)
+        if parts is None or q.size == 0:
+            continue
+        norm = dqw * q / (8.0 * math.pi * E * E) * u.HBARC_KEV_CM_SQ
+        q2 = T * T - q * q
+        lw = lepton_weights(E, T, q)
+        V = _contract(lw, parts["V"]) * weak_norm * norm
+        A = _contract(lw, parts["A"]) * weak_norm * norm
+        X = _contract(lw, parts["X"]) * weak_norm * norm
+        out["VV0"][idx] = np.sum(V)
+        out["VV1"][idx] = np.sum(V / q2)
+        out["VV2"][idx] = np.sum(V / (q2 * q2)) if m_nu > 0 else np.inf
+        out["AA"][idx] = np.sum(A)
+        out["X0"][idx] = np.sum(X)
+        out["X1"][idx] = np.sum(X / q2)
+        g_per_muB = math.sqrt(4.0 * math.pi * u.ALPHA) * u.MU_B_KEV / q2
+        out["M"][idx] = np.sum(g_per_muB**2 * _contract(magnetic_weights(E, T, q), parts["V"]) * norm)
+    return out
+
+
+def dsigma_from_integrals(integrals: dict, process: str, flavor: str = "nuebar", *,
+                          mu_nu_muB: float = 0.0, delta_q: float = 0.0, r2_cm2: float = 0.0,
+                          sin2_theta_w: float = u.SIN2_THETA_W, g_V: float | None = None,
+                          g_A: float | None = None):
+    """dσ/dT (cm²/keV) from :func:`coupling_integrals` (same processes as :func:`dsigma_dT`)."""
+    key = choice("process", process, PROCESSES)
+    c = free.couplings(flavor, sin2_theta_w, g_V=g_V, g_A=g_A)
+    mu = finite_scalar("mu_nu_muB", mu_nu_muB, "mu_B")
+    dq = finite_scalar("delta_q", delta_q, "e")
+    dgv_r2 = free.charge_radius_delta_gV(r2_cm2)
+    b_full = 2.0 * math.sqrt(2.0) * math.pi * u.ALPHA * dq / u.GF_KEV
+    I = integrals
+    if key == "nmm":
+        return mu * mu * I["M"]
+    if key == "weak":
+        a, b, cA = c.g_V + dgv_r2, 0.0, c.g_A_signed
+    elif key == "millicharge":
+        a, b, cA = 0.0, b_full, 0.0
+    elif key == "charge-radius":
+        a, b, cA = dgv_r2, 0.0, 0.0
+    else:
+        a, b, cA = c.g_V + dgv_r2, b_full, c.g_A_signed
+    total = a * a * I["VV0"] + a * cA * I["X0"] + cA * cA * I["AA"]
+    if b != 0.0:
+        total = total + 2.0 * a * b * I["VV1"] + b * b * I["VV2"] + b * cA * I["X1"]
+    if key == "total" and mu != 0.0:
+        total = total + mu * mu * I["M"]
+    return total
+
+
+# ---------------------------------------------------------------------- per-atom front end
+METHODS = ("ab-initio", "fea", "epa", "lpa")
+
+
+def atomic_response(element: str, T_keV) -> TableResponse:
+    """The frozen-core DHF response of ``element`` at ``T_keV``: the packaged reference
+    table when every ``T`` is on its grid, else a table computed now on the reference
+    momentum grid (disk-cached; about 10-60 s per energy on two cores for Xe)."""
+    from .response import reference_q_grid_keV, reference_table, tabulate
+    from .structure import atom as _atom
+
+    T = np.atleast_1d(nonnegative_array("T_keV", T_keV, "keV"))
+    try:
+        ref = reference_table(element)
+    except ValueError:
+        ref = None
+    if ref is not None and all(np.any(np.abs(ref.T_keV - t) <= 1e-9 * t) for t in T):
+        return TableResponse(ref)
+    T_pos = np.unique(T[T > 0])
+    if T_pos.size == 0:
+        T_pos = np.array([1.0])
+    return TableResponse(tabulate(_atom(element), T_pos, reference_q_grid_keV()).summed())
+
+
+def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, flavor: str = "nuebar", *,
+                         method: str = "ab-initio", mu_nu_muB: float = 0.0, delta_q: float = 0.0,
+                         r2_cm2: float = 0.0, sin2_theta_w: float = u.SIN2_THETA_W,
+                         g_V: float | None = None, g_A: float | None = None,
+                         neutrino_mass_keV: float = DEFAULT_NEUTRINO_MASS_KEV,
+                         fea_binding: str = "edges") -> np.ndarray:
+    """dσ/dT per atom (cm²/keV) of ``element`` by ``method`` — the API behind ``nuatom dsigma``.
+
+    Parameters
+    ----------
+    element : str
+        'Ge' or 'Xe' (ab initio, EPA, LPA need a DHF atom; FEA also Cs, I).
+    process : {'weak', 'nmm', 'millicharge', 'charge-radius', 'total'}
+    E_nu_keV : float
+        Neutrino energy (keV).
+    T_keV : array_like
+        Energy transfers (keV).
+    method : {'ab-initio', 'fea', 'epa', 'lpa'}
+        Frozen-core DHF response, the free-electron approximation (:mod:`nuatom.fea`,
+        thresholds from ``fea_binding``), or the equivalent-/longitudinal-photon
+        approximations applied to the DHF response.
+    mu_nu_muB, delta_q, r2_cm2, sin2_theta_w, g_V, g_A, neutrino_mass_keV
+        As in :func:`dsigma_dT`.
+    fea_binding : {'edges', 'dhf'}
+        FEA thresholds: measured X-ray edges or DHF Koopmans energies.
+    """
+    key = choice("method", method, METHODS)
+    proc = choice("process", process, PROCESSES)
+    T = nonnegative_array("T_keV", T_keV, "keV")
+    if key == "fea":
+        from . import fea
+
+        if proc == "charge-radius":
+            E = finite_scalar("E_nu_keV", E_nu_keV, "keV")
+            per_e = free.dsigma_dT_vector_axial(E, T, free.charge_radius_delta_gV(r2_cm2), 0.0)
+            return fea.effective_electrons(element, T, fea_binding) * per_e
+        if g_V is not None or g_A is not None:
+            raise ValueError("method = 'fea' takes no NSI overrides (g_V, g_A); use 'ab-initio'")
+        return fea.dsigma_dT_fea(element, proc, E_nu_keV, T, flavor, mu_nu_muB=mu_nu_muB,
+                                 delta_q=delta_q, r2_cm2=r2_cm2, binding=fea_binding,
+                                 sin2_theta_w=sin2_theta_w)
+    approximation = {"ab-initio": "none", "epa": "EPA", "lpa": "LPA"}[key]
+    response = atomic_response(element, T)
+    return dsigma_dT(proc, E_nu_keV, T, response, flavor, mu_nu_muB=mu_nu_muB, delta_q=delta_q,
+                     r2_cm2=r2_cm2, sin2_theta_w=sin2_theta_w, g_V=g_V, g_A=g_A,
+                     neutrino_mass_keV=neutrino_mass_keV, approximation=approximation)
+
+
+# ---------------------------------------------------------------------- exported tables
+class IonizationTable:
+    """Packaged coupling integrals (:func:`coupling_integrals`) of one element on a dense
+    (E_ν, T) grid, for methods 'ab-initio', 'epa' and 'lpa'; interpolation gives dσ/dT for
+    any flavour, parameters and (E_ν, T) — what rate integrals over neutrino spectra need.
+
+    Interpolation: linear in :math:`\\ln E_\\nu` at the table's T nodes, then linear in
+    :math:`\\ln T` of :math:`I/n(T)`, times :math:`n(T)`, where :math:`n(T)` counts the
+    electrons with DHF Koopmans binding below T (the FEA step function with the thresholds
+    of the ab initio response). The steps of the response at each threshold thus stay at
+    their place; between a threshold and the next T node (2 % above it) the onset is
+    approximated by a step. Outside the E grid: 0 below, constant above (dσ/dT becomes
+    independent of E_ν for E_ν ≫ T). Outside the T grid: 0.
+    """
+
+    def __init__(self, element: str, E_nu_keV, T_keV, integrals: dict, metadata: dict):
+        self.element = element
+        self.E_nu_keV = np.asarray(E_nu_keV, float)
+        self.T_keV = np.asarray(T_keV, float)
+        self.integrals = integrals
+        self.metadata = metadata
+        from . import fea
+
+        self._fea = fea
+        self._n_nodes = fea.effective_electrons(element, self.T_keV, binding="dhf")
+
+    @classmethod
+    def load(cls, element: str) -> "IonizationTable":
+        """The packaged table of ``element`` (Ge, Xe); ``ValueError`` if there is none."""
+        import json
+        import pathlib
+
+        key = {"ge": "Ge", "xe": "Xe"}.get(str(element).strip().lower())
+        path = pathlib.Path(__file__).resolve().parent / "data" / "xsec" / f"{key}_integrals.npz"
+        if key is None or not path.exists():
+            raise ValueError(f"element = {element!r}: no packaged ionization table (Ge, Xe)")
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["metadata"]))
+            integrals = {m: {n: data[f"{m}__{n}"] for n in INTEGRAL_NAMES} for m in meta["methods"]}
+            return cls(key, data["E_nu_keV"], data["T_keV"], integrals, meta)
+
+    def interpolate(self, E_nu_keV, T_keV, method: str = "ab-initio") -> dict:
+        """Coupling integrals at broadcast ``(E_nu_keV, T_keV)`` (cm²/keV)."""
+        if method not in self.integrals:
+            raise ValueError(f"method = {method!r} is not one of {sorted(self.integrals)}")
+        E, T = np.broadcast_arrays(nonnegative_array("E_nu_keV", E_nu_keV, "keV"),
+                                   nonnegative_array("T_keV", T_keV, "keV"))
+        lnE_grid = np.log(self.E_nu_keV)
+        lnT_grid = np.log(self.T_keV)
+        lnE = np.log(np.clip(E, self.E_nu_keV[0], self.E_nu_keV[-1]))
+        iE = np.clip(np.searchsorted(lnE_grid, lnE) - 1, 0, lnE_grid.size - 2)
+        fE = (lnE - lnE_grid[iE]) / (lnE_grid[iE + 1] - lnE_grid[iE])
+        inside_T = (T >= self.T_keV[0]) & (T <= self.T_keV[-1])
+        lnT = np.log(np.clip(T, self.T_keV[0], self.T_keV[-1]))
+        iT = np.clip(np.searchsorted(lnT_grid, lnT) - 1, 0, lnT_grid.size - 2)
+        fT = (lnT - lnT_grid[iT]) / (lnT_grid[iT + 1] - lnT_grid[iT])
+        n_here = self._fea.effective_electrons(self.element, np.where(inside_T, T, 1.0), binding="dhf")
+        keep = inside_T & (E >= self.E_nu_keV[0])
+        out = {}
+        for name, arr in self.integrals[method].items():
+            per = arr / np.where(self._n_nodes > 0, self._n_nodes, 1.0)[None, :]
+
+            def at(jT):
+                return (1 - fE) * per[iE, jT] + fE * per[iE + 1, jT]
+
+            val = ((1 - fT) * at(iT) + fT * at(iT + 1)) * n_here
+            out[name] = np.where(keep, val, 0.0)
+        return out
+
+    def dsigma_dT(self, process: str, E_nu_keV, T_keV, flavor: str = "nuebar", *,
+                  method: str = "ab-initio", **parameters) -> np.ndarray:
+        """dσ/dT (cm²/keV per atom) interpolated from the table; ``parameters`` as in
+        :func:`dsigma_from_integrals`."""
+        return dsigma_from_integrals(self.interpolate(E_nu_keV, T_keV, method), process, flavor,
+                                     **parameters)
+
+
+_TABLES: dict = {}
+
+
+def table_provider(element: str, process: str, E_nu_keV, T_keV, flavor: str = "nuebar", *,
+                   mu_nu_muB: float = 0.0, delta_q: float = 0.0, r2_cm2: float = 0.0):
+    """Ab initio dσ/dT per atom from the packaged :class:`IonizationTable` — the provider
+    registered as method ``"ab-initio"`` in :mod:`nuatom.sensitivity`."""
+    key = str(element).strip().lower()
+    if key not in _TABLES:
+        _TABLES[key] = IonizationTable.load(element)
+    return _TABLES[key].dsigma_dT(process, E_nu_keV, T_keV, flavor, mu_nu_muB=mu_nu_muB,
+                                  delta_q=delta_q, r2_cm2=r2_cm2)

@@ -61,6 +61,25 @@ def test_validation():
     with pytest.raises(ValueError, match="element"):
         fea.dsigma_dT_fea("Ar", "weak", 100.0, 1.0)
     with pytest.raises(ValueError, match="binding"):
-        fea.dsigma_dT_fea("Ge", "weak", 100.0, 1.0, binding="dhf")
+        fea.dsigma_dT_fea("Ge", "weak", 100.0, 1.0, binding="hydrogenic")
+    with pytest.raises(ValueError, match="dhf"):
+        fea.subshells("Cs", binding="dhf")
     with pytest.raises(ValueError, match="process"):
         fea.dsigma_dT_fea("Ge", "axion", 100.0, 1.0)
+
+
+def test_dhf_binding_uses_koopmans_thresholds():
+    """binding='dhf': the steps sit at the DHF Koopmans energies (the thresholds of the ab
+    initio response), which lie 0.6-3 % above the measured deep edges; electron count Z."""
+    import nuatom
+    xe = nuatom.atom("Xe")
+    shells = fea.subshells("Xe", binding="dhf")
+    assert sum(s.occupancy for s in shells) == pytest.approx(54.0)
+    by_label = {s.label: s.binding_keV for s in shells}
+    assert by_label["2p3/2"] == pytest.approx(-xe.orbital("2p_3/2").energy_hartree * nuatom.units.HARTREE_KEV, rel=1e-9)
+    edges = {s.label: s.binding_keV for s in fea.subshells("Xe")}
+    assert 1.0 < by_label["2p3/2"] / edges["2p3/2"] < 1.03
+    T = np.array([4.80, 4.86])  # between the measured (4.782) and DHF (4.836) L3 edges
+    n_dhf = fea.effective_electrons("Xe", T, binding="dhf")
+    n_edges = fea.effective_electrons("Xe", T)
+    assert n_edges[0] - n_dhf[0] == pytest.approx(4.0) and n_dhf[1] == n_edges[1]

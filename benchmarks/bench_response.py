@@ -1,0 +1,93 @@
+"""Benchmark of the response-function engine: accuracy against analytic hydrogen, the
+non-relativistic spin identities, and the cost of a Xe table slice with where the time goes.
+
+Run by hand (prints figures; takes 2-4 minutes on two cores)::
+
+    .venv/bin/python benchmarks/bench_response.py
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import time
+
+import numpy as np
+
+import nuatom
+from nuatom import analytic
+from nuatom import response as R
+from nuatom.continuum import ContinuumSolver
+from nuatom.response import reference_q_grid_keV, tabulate
+
+
+def hydrogen_accuracy():
+    h = nuatom.atom("H", relativistic=False)
+    solver = ContinuumSolver(h, hole="1s", options=R.ResponseOptions().continuum)
+    q = np.geomspace(0.05, 60.0, 40)
+    worst = 0.0
+    for T in (0.5002, 0.55, 1.0, 4.0, 30.0, 200.0):
+        S, _ = R.subshell_basis_sums(solver, h.orbital("1s"), T, q)
+        R00 = R.components_from_basis(S, "vector")["R00"]
+        ref = analytic.hydrogen_1s_continuum_response_per_hartree(q, T)
+        keep = ref > 1e-12 * ref.max()
+        dev = float(np.max(np.abs(R00 / ref - 1)[keep]))
+        worst = max(worst, dev)
+        print(f"  H 1s R00 vs analytic, T = {T:7.4g} Ha: max |rel dev| = {dev:.2e} (40 q, 0.05-60 /bohr)")
+    print(f"  worst: {worst:.2e} (issue target 1e-4)")
+
+
+class _Timer:
+    def __init__(self):
+        self.total = {}
+
+    def wrap(self, module, name):
+        fn = getattr(module, name)
+
+        def timed(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                self.total[name] = self.total.get(name, 0.0) + time.perf_counter() - t0
+        setattr(module, name, timed)
+        return fn
+
+
+def xe_slice_cost():
+    xe = nuatom.atom("Xe")
+    q = reference_q_grid_keV()
+    T = np.array([0.1, 1.0, 5.0, 20.0])
+    timer = _Timer()
+    originals = {name: timer.wrap(R, name) for name in ("_radial_integrals", "_on_grid")}
+    originals["bessel_blocks"] = timer.wrap(R, "bessel_blocks")
+    from nuatom import continuum
+    solve = timer.wrap(continuum.ContinuumSolver, "solve")
+    t0 = time.perf_counter()
+    tabulate(xe, T, q, executor=cf.ThreadPoolExecutor(1), cache=False, progress=False)
+    serial = time.perf_counter() - t0
+    for name, fn in originals.items():
+        setattr(R, name, fn)
+    continuum.ContinuumSolver.solve = solve
+    radial = timer.total["_radial_integrals"]
+    print(f"  Xe, {T.size} T x {q.size} q, all subshells, serial: {serial:.1f} s wall")
+    print(f"    continuum orbitals (DHF exchange iteration): {timer.total['solve']:.1f} s "
+          f"({100 * timer.total['solve'] / serial:.0f} %)")
+    print(f"    radial integrals (Bessel recurrence + matrix products): {radial:.1f} s "
+          f"({100 * radial / serial:.0f} %), of which Bessel recurrence "
+          f"{timer.total['bessel_blocks']:.1f} s")
+    print(f"    interpolation onto integration grids: {timer.total['_on_grid']:.1f} s")
+    t0 = time.perf_counter()
+    with cf.ProcessPoolExecutor(2) as ex:
+        tabulate(xe, T, q, executor=ex, cache=False, progress=False)
+    print(f"  same on a 2-process pool: {time.perf_counter() - t0:.1f} s wall")
+
+
+def main():
+    print("Response engine benchmark (nuatom", nuatom.__version__, ")")
+    print("1. accuracy")
+    hydrogen_accuracy()
+    print("2. cost")
+    xe_slice_cost()
+
+
+if __name__ == "__main__":
+    main()
