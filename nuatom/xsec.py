@@ -217,12 +217,23 @@ class TableResponse:
     :math:`u = \\ln(q^2 - T^2)` with ``panels`` Gauss–Legendre panels of 4 nodes, which
     resolves both the Bethe ridge and the forward (:math:`q^2 \\to 0`) region. Beyond the
     table's largest q the response is taken as 0 (it falls like a power of q there).
+
+    ``vector_longitudinal="charge"`` (default) takes the longitudinal multipoles of the
+    vector current from the charge ones by current conservation, :math:`qL_J = -TC_J`.
+    The frozen-core DHF current is not exactly conserved (non-local exchange; a few % in
+    the outer shells), and photon exchange amplifies any violation: the longitudinal
+    combination :math:`R_{00} - (T/q)R_{03+30} + (T/q)^2R_{33}` must vanish like
+    :math:`|q^2|` at the real-photon point, and a violation ε leaves
+    :math:`\varepsilon R_{00}/q^4`, a spurious power divergence of the millicharge cross
+    section at :math:`q^2 \to 0`. ``"computed"`` uses the L multipoles as computed.
     """
 
-    def __init__(self, table, subshell: str | None = None, panels: int = 1500):
+    def __init__(self, table, subshell: str | None = None, panels: int = 1500,
+                 vector_longitudinal: str = "charge"):
         self.table = table
         self.subshell = subshell
         self.panels = int(panels)
+        self.vector_longitudinal = choice("vector_longitudinal", vector_longitudinal, ("charge", "computed"))
         self._cache: dict = {}
         self._lnq = np.log(table.q_keV)
         self._gl = np.polynomial.legendre.leggauss(4)
@@ -235,16 +246,44 @@ class TableResponse:
                              f"({T.min():g}..{T.max():g} keV, {T.size} values); tabulate at it")
         return j
 
+    def basis_sums(self, j: int) -> np.ndarray:
+        """Bilinear sums ``[basis, q]`` at the table's ``j``-th energy transfer (1/keV),
+        with the vector longitudinal multipoles replaced by their current-conservation
+        values :math:`L_J = -(T/q)C_J` when ``vector_longitudinal == "charge"``."""
+        t = self.table
+        if self.subshell is None:
+            S = t.sums_per_keV[:, :, j, :].sum(axis=0)
+        else:
+            if self.subshell not in t.subshells:
+                raise ValueError(f"subshell = {self.subshell!r} is not one of {list(t.subshells)}")
+            S = t.sums_per_keV[t.subshells.index(self.subshell), :, j, :]
+        S = np.array(S, dtype=float)
+        if self.vector_longitudinal == "charge":
+            idx = {tuple(p): i for i, p in enumerate(t.basis)}
+
+            def row(a, b):
+                return S[idx[(a, b)]] if (a, b) in idx else S[idx[(b, a)]]
+
+            x = t.T_keV[j] / t.q_keV
+            replaced = {("L", "L"): x * x * row("C", "C"), ("C", "L"): -x * row("C", "C"),
+                        ("L", "L5"): -x * row("C", "L5"), ("C5", "L"): -x * row("C", "C5")}
+            for pair, value in replaced.items():
+                key = pair if pair in idx else pair[::-1]
+                S[idx[key]] = value
+        return S
+
     def _splines(self, j: int):
         if j not in self._cache:
-            t = self.table
-            comps = {key: t.components(cur, c_V=cv, c_A=ca, subshell=self.subshell)
-                     for key, cur, cv, ca in (("V", "vector", 1, 1), ("A", "axial", 1, 1),
-                                              ("VA", "weak", 1.0, 1.0))}
-            parts = {"V": {c: comps["V"][c][j] for c in COMPONENT_NAMES},
-                     "A": {c: comps["A"][c][j] for c in COMPONENT_NAMES}}
+            from .response import components_from_basis
+
+            S = self.basis_sums(j)
+            basis = self.table.basis
+            V = components_from_basis(S, "vector", basis=basis, components=COMPONENT_NAMES)
+            A = components_from_basis(S, "axial", basis=basis, components=COMPONENT_NAMES)
+            VA = components_from_basis(S, "weak", 1.0, 1.0, basis=basis, components=COMPONENT_NAMES)
+            parts = {"V": V, "A": A}
             # the weak combination with c_V = c_A = 1 is V + A - (cross terms)
-            parts["X"] = {c: comps["VA"][c][j] - parts["V"][c] - parts["A"][c] for c in COMPONENT_NAMES}
+            parts["X"] = {c: VA[c] - V[c] - A[c] for c in COMPONENT_NAMES}
             env = sum(parts[k][c] for k in ("V", "A") for c in ("R00", "R33", "R1122"))
             if not np.any(env > 0):
                 self._cache[j] = None
@@ -274,7 +313,15 @@ class TableResponse:
         if np.any(below):  # power-law continuation of the first interval
             slope = (spl_env(self._lnq[1]) - spl_env(self._lnq[0])) / (self._lnq[1] - self._lnq[0])
             env = np.where(below, np.exp(spl_env(self._lnq[0]) + slope * (lnq - self._lnq[0])), env)
-        return {k: {c: env * ratios[k][c](x) for c in COMPONENT_NAMES} for k in ratios}
+        out = {k: {c: env * ratios[k][c](x) for c in COMPONENT_NAMES} for k in ratios}
+        if self.vector_longitudinal == "charge":
+            # set at the nodes, not interpolated: near the photon point the longitudinal
+            # combination R00 - 2(T/q)^2 R00 + (T/q)^4 R00 = (q^2/q3^2)^2 R00 cancels to
+            # 1e-7 and more, which separately splined components would not preserve
+            xq = T_keV / q
+            out["V"]["R0303"] = 2.0 * xq * out["V"]["R00"]
+            out["V"]["R33"] = xq * xq * out["V"]["R00"]
+        return out
 
     def quadrature(self, T_keV, q_lo, q_hi, approximation="none"):
         T = float(T_keV)
@@ -571,7 +618,10 @@ class IonizationTable:
     of the ab initio response). The steps of the response at each threshold thus stay at
     their place; between a threshold and the next T node (2 % above it) the onset is
     approximated by a step. Outside the E grid: 0 below, constant above (dσ/dT becomes
-    independent of E_ν for E_ν ≫ T). Outside the T grid: 0.
+    independent of E_ν for E_ν ≫ T). Below the T grid: 0. Above it (:meth:`dsigma_dT`
+    only): the FEA with DHF thresholds times the ratio ab-initio/FEA at the last T node,
+    i.e. the atomic correction is frozen at its value there (≈1 for weak and magnetic
+    scattering at 30 keV).
     """
 
     def __init__(self, element: str, E_nu_keV, T_keV, integrals: dict, metadata: dict):
@@ -632,8 +682,26 @@ class IonizationTable:
                   method: str = "ab-initio", **parameters) -> np.ndarray:
         """dσ/dT (cm²/keV per atom) interpolated from the table; ``parameters`` as in
         :func:`dsigma_from_integrals`."""
-        return dsigma_from_integrals(self.interpolate(E_nu_keV, T_keV, method), process, flavor,
-                                     **parameters)
+        E, T = np.broadcast_arrays(nonnegative_array("E_nu_keV", E_nu_keV, "keV"),
+                                   nonnegative_array("T_keV", T_keV, "keV"))
+        out = dsigma_from_integrals(self.interpolate(E, T, method), process, flavor, **parameters)
+        above = T > self.T_keV[-1]
+        if np.any(above):
+            T_last = np.full(E.shape, self.T_keV[-1])
+            at_last = dsigma_from_integrals(self.interpolate(E, T_last, method), process, flavor,
+                                            **parameters)
+            fea_last = self._fea_dhf(process, E, T_last, flavor, parameters)
+            ratio = np.divide(at_last, fea_last, out=np.ones_like(at_last), where=fea_last != 0)
+            out = np.where(above, self._fea_dhf(process, E, T, flavor, parameters) * ratio, out)
+        return out
+
+    def _fea_dhf(self, process, E, T, flavor, parameters):
+        if process == "charge-radius":
+            per_e = free.dsigma_dT_vector_axial(E, T, free.charge_radius_delta_gV(parameters.get("r2_cm2", 0.0)),
+                                                0.0)
+            return self._fea.effective_electrons(self.element, T, "dhf") * per_e
+        kw = {k: v for k, v in parameters.items() if k in ("mu_nu_muB", "delta_q", "r2_cm2", "sin2_theta_w")}
+        return self._fea.dsigma_dT_fea(self.element, process, E, T, flavor, binding="dhf", **kw)
 
 
 _TABLES: dict = {}

@@ -154,7 +154,8 @@ def test_hydrogen_approaches_the_free_electron_far_above_threshold(hydrogen_tabl
 
 def test_coupling_integrals_reproduce_every_process(hydrogen_table):
     """dσ/dT assembled from the seven stored q-integrals equals the direct calculation for
-    every process, flavour and parameter set (same quadrature: agreement to rounding)."""
+    every process, flavour and parameter set (same quadrature: agreement to rounding, which
+    the destructive interference in 'total' amplifies to ~1e-9: 1e-8 allowed)."""
     resp = xsec.TableResponse(hydrogen_table)
     T = hydrogen_table.T_keV
     for E in (3.0, 1000.0):
@@ -166,7 +167,7 @@ def test_coupling_integrals_reproduce_every_process(hydrogen_table):
                                            "g_V": 0.1, "g_A": 0.4})):
                 want = xsec.dsigma_dT(process, E, T, resp, flavor, **kw)
                 got = xsec.dsigma_from_integrals(I, process, flavor, **kw)
-                np.testing.assert_allclose(got, want, rtol=1e-10, atol=0, err_msg=f"{E} {flavor} {process}")
+                np.testing.assert_allclose(got, want, rtol=1e-8, atol=0, err_msg=f"{E} {flavor} {process}")
 
 
 def test_dsigma_cli_fea_matches_the_module(capsys):
@@ -187,3 +188,25 @@ def test_dsigma_cli_fea_matches_the_module(capsys):
     n = fea.effective_electrons("Ge", [1.0])
     per_e = free.dsigma_dT_vector_axial(1000.0, 1.0, free.charge_radius_delta_gV(1e-32), 0.0)
     assert cr[0] == pytest.approx(float(n[0] * per_e), rel=1e-12)
+
+
+def test_millicharge_forward_region_is_only_logarithmic(hydrogen_table):
+    """Photon exchange: near q^2 -> 0 only the transverse response survives, with the
+    equivalent-photon weight, so lowering the neutrino mass by 10 adds exactly
+    C ln(100), C = pi alpha^2 dQ^2 (S^2 + T^2) R11+22(T, q=T) / (2 E^2 T^2) (the EPA
+    logarithm). A violation of vector current conservation would instead add a power
+    divergence ~1/m^2 (the longitudinal combination must vanish like q^4 there; the
+    provider takes L_J from C_J by continuity). 1e-3: the integrand approaches its
+    limit like |q^2|/T^2 over the first decades."""
+    from nuatom import units as u
+
+    resp = xsec.TableResponse(hydrogen_table)
+    E, dQ = 1000.0, 1e-12
+    T = hydrogen_table.T_keV
+    hi = xsec.dsigma_dT("millicharge", E, T, resp, delta_q=dQ, neutrino_mass_keV=1e-4)
+    lo = xsec.dsigma_dT("millicharge", E, T, resp, delta_q=dQ, neutrino_mass_keV=1e-5)
+    for j, Tv in enumerate(T):
+        RT = resp.evaluate(Tv, [Tv])["V"]["R1122"][0]
+        S = 2 * E - Tv
+        C = math.pi * u.ALPHA**2 * dQ**2 * (S**2 + Tv**2) * RT / (2 * E**2 * Tv**2) * u.HBARC_KEV_CM_SQ
+        assert (lo[j] - hi[j]) == pytest.approx(C * math.log(100.0), rel=1e-3)
