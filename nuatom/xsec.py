@@ -39,7 +39,8 @@ Elsewhere the lepton tensors are those of a massless neutrino (corrections
 :math:`O(m_\\nu^2/E_\\nu^2)`).
 
 Responses come from a *response provider* with one method,
-``quadrature(T_keV, q_lo_keV, q_hi_keV) -> (q_nodes, dq_weights, parts)``, where ``parts``
+``quadrature(T_keV, q_lo_keV, q_hi_keV, approximation, spacelike_lo) -> (q_nodes,
+dq_weights, parts, spacelike)`` (``spacelike_lo`` = :math:`q_{lo}^2 - T^2`, exact) (``spacelike`` = :math:`q^2 - T^2` at the nodes, exact), where ``parts``
 maps ``"V"``, ``"A"``, ``"X"`` to component dicts such that the weak response is
 :math:`R_c = c_V^2 V_c + c_A^2 A_c + c_Vc_A X_c` and :math:`\\sum_i w_i F(q_i)` approximates
 :math:`\\int dq\\,F(q)`. Two providers: :class:`TableResponse` (an atomic
@@ -82,7 +83,7 @@ _LONGITUDINAL = ("R00", "R0303", "R33")
 
 
 # ---------------------------------------------------------------------- lepton tensors
-def lepton_weights(E_nu_keV, T_keV, q_keV) -> dict:
+def lepton_weights(E_nu_keV, T_keV, q_keV, spacelike_keV2=None) -> dict:
     """Weights :math:`w_c` of the V−A lepton tensor: :math:`L_{\\mu\\nu}R^{\\mu\\nu} = \\sum_c w_cR_c` (keV²).
 
     Left-handed massless neutrino, :math:`\\mathbf q \\parallel \\hat z`. With
@@ -91,18 +92,20 @@ def lepton_weights(E_nu_keV, T_keV, q_keV) -> dict:
     ``R00``: :math:`4W`; ``R0303``: :math:`-4WT/q`; ``R33``: :math:`4WT^2/q^2`;
     ``R1122``: :math:`2(q^2-T^2)(S^2+q^2)/q^2`; ``R1221``: :math:`-4S(q^2-T^2)/q`.
     For ν̄ the ``R1221`` weight changes sign, which nuatom applies as :math:`c_A \\to -c_A`.
+    ``spacelike_keV2`` is :math:`q^2 - T^2 = -q_\\mu q^\\mu` if known exactly (it is computed
+    from ``q`` otherwise, which loses all digits near the real-photon point).
     """
     E = np.asarray(E_nu_keV, float)
     T = np.asarray(T_keV, float)
     q = np.asarray(q_keV, float)
     S = 2.0 * E - T
     W = S * S - q * q
-    spacelike = q * q - T * T
+    spacelike = q * q - T * T if spacelike_keV2 is None else np.asarray(spacelike_keV2, float)
     return {"R00": 4.0 * W, "R0303": -4.0 * W * T / q, "R33": 4.0 * W * T * T / (q * q),
             "R1122": 2.0 * spacelike * (S * S + q * q) / (q * q), "R1221": -4.0 * S * spacelike / q}
 
 
-def magnetic_weights(E_nu_keV, T_keV, q_keV) -> dict:
+def magnetic_weights(E_nu_keV, T_keV, q_keV, spacelike_keV2=None) -> dict:
     """Weights of the magnetic-moment lepton tensor
     :math:`\\mathrm{Tr}[\\not k_2\\,\\sigma^{\\mu\\alpha}q_\\alpha P_L\\not k_1\\,\\sigma^{\\nu\\beta}q_\\beta]` (keV⁴).
 
@@ -115,7 +118,7 @@ def magnetic_weights(E_nu_keV, T_keV, q_keV) -> dict:
     q = np.asarray(q_keV, float)
     S = 2.0 * E - T
     W = S * S - q * q
-    spacelike = q * q - T * T
+    spacelike = q * q - T * T if spacelike_keV2 is None else np.asarray(spacelike_keV2, float)
     return {"R00": S * S * spacelike, "R0303": -S * S * spacelike * T / q,
             "R33": S * S * spacelike * T * T / (q * q),
             "R1122": spacelike * spacelike * W / (2.0 * q * q), "R1221": np.zeros_like(q)}
@@ -188,13 +191,13 @@ class FreeElectronResponse:
 
     n_electrons: float = 1.0
 
-    def quadrature(self, T_keV, q_lo, q_hi, approximation="none"):
+    def quadrature(self, T_keV, q_lo, q_hi, approximation="none", spacelike_lo=None):
         if approximation != "none":
             raise ValueError(f"approximation = {approximation!r}: a free electron has no photon point "
                              "(its response vanishes at q^2 = 0); use 'none'")
         q_star = math.sqrt(T_keV * T_keV + 2.0 * u.ME_KEV * T_keV)
         if not (q_lo <= q_star <= q_hi):
-            return np.zeros(0), np.zeros(0), None
+            return np.zeros(0), np.zeros(0), None, np.zeros(0)
         Ee = u.ME_KEV + T_keV
         V = _free_electron_components(T_keV, q_star, 1.0, 0.0)
         A = _free_electron_components(T_keV, q_star, 0.0, 1.0)
@@ -203,7 +206,7 @@ class FreeElectronResponse:
         n = self.n_electrons
         parts = {key: {c: np.array([n * val[c]]) for c in COMPONENT_NAMES}
                  for key, val in (("V", V), ("A", A), ("X", X))}
-        return np.array([q_star]), np.array([Ee / q_star]), parts
+        return np.array([q_star]), np.array([Ee / q_star]), parts, np.array([2.0 * u.ME_KEV * T_keV])
 
 
 class TableResponse:
@@ -296,8 +299,18 @@ class TableResponse:
                 self._cache[j] = (spl_env, ratios)
         return self._cache[j]
 
-    def evaluate(self, T_keV: float, q_keV) -> dict:
-        """Parts ``{"V"|"A"|"X": {component: array}}`` at momenta ``q_keV`` (1/keV)."""
+    def evaluate(self, T_keV: float, q_keV, spacelike_keV2=None) -> dict:
+        """Parts ``{"V"|"A"|"X": {component: array}}`` at momenta ``q_keV`` (1/keV).
+
+        With ``vector_longitudinal="charge"`` the vector longitudinal response is returned
+        in its contracted, gauge-invariant form: ``R00`` holds
+        :math:`(s/q^2)^2R_{00}` (:math:`s = q^2 - T^2`, ``spacelike_keV2`` if given) and
+        ``R0303 = R33 = 0``. Every lepton tensor conserved by the neutrino current contracts
+        the longitudinal components as :math:`w_{00}[R_{00} - 2xR_{03+30}/2 + ...]` =
+        :math:`w_{00}(1-x^2)^2R_{00}`, :math:`x = T/q`, for a conserved hadronic current;
+        writing it directly avoids the cancellation of the separate terms near the photon
+        point, where they exceed the result by up to :math:`T^4/s^2`.
+        """
         j = self.T_index(T_keV)
         q = np.atleast_1d(np.asarray(q_keV, float))
         spl = self._splines(j)
@@ -315,24 +328,26 @@ class TableResponse:
             env = np.where(below, np.exp(spl_env(self._lnq[0]) + slope * (lnq - self._lnq[0])), env)
         out = {k: {c: env * ratios[k][c](x) for c in COMPONENT_NAMES} for k in ratios}
         if self.vector_longitudinal == "charge":
-            # set at the nodes, not interpolated: near the photon point the longitudinal
-            # combination R00 - 2(T/q)^2 R00 + (T/q)^4 R00 = (q^2/q3^2)^2 R00 cancels to
-            # 1e-7 and more, which separately splined components would not preserve
-            xq = T_keV / q
-            out["V"]["R0303"] = 2.0 * xq * out["V"]["R00"]
-            out["V"]["R33"] = xq * xq * out["V"]["R00"]
+            s = q * q - T_keV * T_keV if spacelike_keV2 is None else np.asarray(spacelike_keV2, float)
+            out["V"]["R00"] = out["V"]["R00"] * (s / (q * q)) ** 2
+            out["V"]["R0303"] = np.zeros_like(q)
+            out["V"]["R33"] = np.zeros_like(q)
         return out
 
-    def quadrature(self, T_keV, q_lo, q_hi, approximation="none"):
+    def quadrature(self, T_keV, q_lo, q_hi, approximation="none", spacelike_lo=None):
         T = float(T_keV)
-        a = max(q_lo * q_lo - T * T, 0.0)
+        # q_lo^2 - T^2 from q_lo loses every digit near the photon point: use the exact value
+        a = max(q_lo * q_lo - T * T, 0.0) if spacelike_lo is None else float(spacelike_lo)
         b = q_hi * q_hi - T * T
         # the weak and magnetic integrands vanish like q^2 - T^2 in the forward region:
         # a floor 1e-14 below the upper end drops < 1e-14 of them
-        u_lo = math.log(max(a, 1e-14 * b))
+        # a > 0 (massive neutrino) is the true kinematic limit and must be kept: the
+        # millicharge integrand is flat in u down to it. For a massless neutrino (a = 0) the
+        # weak and magnetic integrands vanish like e^u: a floor 1e-14 below b drops < 1e-14.
+        u_lo = math.log(a if a > 0 else 1e-14 * b)
         u_hi = math.log(b)
         if u_hi <= u_lo:
-            return np.zeros(0), np.zeros(0), None
+            return np.zeros(0), np.zeros(0), None, np.zeros(0)
         x, w = self._gl
         edges = np.linspace(u_lo, u_hi, self.panels + 1)
         half = 0.5 * np.diff(edges)
@@ -347,12 +362,12 @@ class TableResponse:
             parts = {k: {c: (np.full_like(q, photon[k][c][0]) if c in _TRANSVERSE else np.zeros_like(q))
                          for c in COMPONENT_NAMES} for k in photon}
         else:
-            parts = self.evaluate(T, q)
+            parts = self.evaluate(T, q, spacelike_keV2=s)
             if approximation == "LPA":
                 for k in parts:
                     for c in _TRANSVERSE:
                         parts[k][c] = np.zeros_like(q)
-        return q, dq, parts
+        return q, dq, parts, s
 
 
 # ---------------------------------------------------------------------- cross sections
@@ -415,11 +430,11 @@ def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, flavor: str = "nue
         rng = momentum_transfer_range_keV(E, T, m_nu)
         if rng is None:
             continue
-        q_lo, q_hi, _ = rng
-        q, dqw, parts = response.quadrature(T, q_lo, q_hi, appr)
+        q_lo, q_hi, spacelike_lo = rng
+        q, dqw, parts, spacelike = response.quadrature(T, q_lo, q_hi, appr, spacelike_lo)
         if parts is None or q.size == 0:
             continue
-        q2 = T * T - q * q  # four-momentum transfer squared (< 0)
+        q2 = -spacelike  # four-momentum transfer squared (< 0), exact from the provider
         total = np.zeros_like(q)
         if key in ("weak", "millicharge", "charge-radius", "total"):
             if key == "weak":
@@ -432,14 +447,14 @@ def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, flavor: str = "nue
                 cV = c.g_V + dgv_r2 + (free.millicharge_delta_gV(dq, q2) if dq else 0.0)
                 cA = c.g_A_signed
             cV = np.broadcast_to(np.asarray(cV, float), q.shape)
-            lw = lepton_weights(E, T, q)
+            lw = lepton_weights(E, T, q, spacelike)
             resp = {comp: cV * cV * parts["V"][comp] + cA * cA * parts["A"][comp]
                     + cV * cA * parts["X"][comp] for comp in COMPONENT_NAMES}
             total = total + weak_norm * _contract(lw, resp)
         if key in ("nmm", "total") and mu != 0.0:
             # mu_nu = mu [mu_B] * e/(2 m_e); the amplitude is e mu_nu / q^2, e = sqrt(4 pi alpha)
             g_mag = math.sqrt(4.0 * math.pi * u.ALPHA) * mu * u.MU_B_KEV / q2
-            total = total + g_mag * g_mag * _contract(magnetic_weights(E, T, q), parts["V"])
+            total = total + g_mag * g_mag * _contract(magnetic_weights(E, T, q, spacelike), parts["V"])
         out[idx] = np.sum(dqw * q * total) / (8.0 * math.pi * E * E) * u.HBARC_KEV_CM_SQ
     return out
 
@@ -483,13 +498,13 @@ def coupling_integrals(E_nu_keV: float, T_keV, response, *,
         rng = momentum_transfer_range_keV(E, T, m_nu)
         if rng is None:
             continue
-        q_lo, q_hi, _ = rng
-        q, dqw, parts = response.quadrature(T, q_lo, q_hi, appr)
+        q_lo, q_hi, spacelike_lo = rng
+        q, dqw, parts, spacelike = response.quadrature(T, q_lo, q_hi, appr, spacelike_lo)
         if parts is None or q.size == 0:
             continue
         norm = dqw * q / (8.0 * math.pi * E * E) * u.HBARC_KEV_CM_SQ
-        q2 = T * T - q * q
-        lw = lepton_weights(E, T, q)
+        q2 = -spacelike
+        lw = lepton_weights(E, T, q, spacelike)
         V = _contract(lw, parts["V"]) * weak_norm * norm
         A = _contract(lw, parts["A"]) * weak_norm * norm
         X = _contract(lw, parts["X"]) * weak_norm * norm
@@ -500,7 +515,7 @@ def coupling_integrals(E_nu_keV: float, T_keV, response, *,
         out["X0"][idx] = np.sum(X)
         out["X1"][idx] = np.sum(X / q2)
         g_per_muB = math.sqrt(4.0 * math.pi * u.ALPHA) * u.MU_B_KEV / q2
-        out["M"][idx] = np.sum(g_per_muB**2 * _contract(magnetic_weights(E, T, q), parts["V"]) * norm)
+        out["M"][idx] = np.sum(g_per_muB**2 * _contract(magnetic_weights(E, T, q, spacelike), parts["V"]) * norm)
     return out
 
 

@@ -32,9 +32,10 @@ from nuatom import units as u
         # 1 Hartree = 27.211386 eV; 1 a.u. of momentum = α m_e c = 3.72894 keV/c.
         (lambda: u.HARTREE_EV, 27.211386, 1e-8),
         (lambda: u.MOMENTUM_AU_KEV, 3.72894, 2e-6),
-        # a₀ = 0.529177210903 Å = 5.29177210903e-9 cm; r_e = 2.8179403262e-13 cm.
+        # a₀ = 0.529177210903 Å = 5.29177210903e-9 cm; r_e = 2.8179403262e-13 cm (2018),
+        # 2.8179403205e-13 cm (2022): 3e-9 covers both editions.
         (lambda: u.BOHR_CM, 5.29177210903e-9, 1e-9),
-        (lambda: u.R_E_CM, 2.8179403262e-13, 1e-9),
+        (lambda: u.R_E_CM, 2.8179403262e-13, 3e-9),
         # W mass, PDG 2022: 80.377(12) GeV.
         (lambda: u.MW_KEV, 80.377e6, 1e-12),
         # Low-energy weak mixing angle, MS-bar at q² -> 0 (PDG 2022 EW review): 0.23857(5).
