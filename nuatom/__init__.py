@@ -14,7 +14,7 @@ _SUBMODULES = {
     "units", "kinematics", "free", "fmt", "cli", "grid", "ode", "dirac", "coulomb", "nucleus",
     "configuration", "hf", "mcdf", "structure", "cache", "angular", "analytic", "sources",
     "detector", "stats", "sensitivity", "fea", "bessel", "coulombwave", "continuum", "operators",
-    "photo", "response", "response_table", "xsec",
+    "photo", "response", "response_table", "xsec", "sumrules",
 }
 #: Public functions re-exported lazily: name -> module.
 _FUNCTIONS = {"atom": "structure"}

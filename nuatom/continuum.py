@@ -45,6 +45,7 @@ continuum; :math:`2/(\\pi k)` non-relativistically).
 """
 from __future__ import annotations
 
+import collections
 import math
 from dataclasses import dataclass, field
 
@@ -72,6 +73,8 @@ EXCHANGE_NEGLIGIBLE = 1e-13
 #: Largest rise (natural log) of a regular solution from where its integration starts
 #: to its classical turning point (see ContinuumSolver._start_index).
 MAX_RISE_LOG = 600.0
+#: Continuum grids (with the bound orbitals on them) kept per solver, most recent first.
+MAX_CACHED_GRIDS = 24
 #: Smallest transition radius (bohr) of a continuum grid before its t-step is refined.
 B_FLOOR = 0.02
 
@@ -218,7 +221,9 @@ class ContinuumSolver:
         tail = np.abs(self.potential + self.z_ion / g.r) * g.r
         short = np.nonzero(tail > 1e-11)[0]
         self.i_short = int(short[-1]) if short.size else 0
-        self._fine: dict = {}
+        # grids per (transition radius, points, end): bounded, since every energy can ask
+        # for its own end radius and each entry holds all bound orbitals on its grid
+        self._fine: collections.OrderedDict = collections.OrderedDict()
 
     # ---------------------------------------------------------------- continuum grids
     def continuum_grid(self, energy_hartree: float, r_end: float) -> tuple:
@@ -276,13 +281,15 @@ class ContinuumSolver:
                 arr_p[last:] = 0.0
                 arr_q[last:] = 0.0
             self._fine[key] = (cg, V, orbP, orbQ)
+            while len(self._fine) > MAX_CACHED_GRIDS:
+                self._fine.popitem(last=False)
+        else:
+            self._fine.move_to_end(key)
         return self._fine[key]
 
     def bound_on(self, fine: RadialGrid, label: str):
         """``(P, Qt)`` of the bound orbital ``label`` on a grid made by :meth:`continuum_grid`."""
-        for key, value in self._fine.items():
-            if key[0] == "trunc":
-                continue
+        for value in self._fine.values():
             fg, V, orbP, orbQ = value
             if fg is fine:
                 n, kappa = self.atom.orbital(label).n, self.atom.orbital(label).kappa
@@ -406,10 +413,11 @@ class ContinuumSolver:
 
     def _truncated(self, fine, nb):
         """The first ``nb`` points of ``fine`` as a grid (cached: building grids is costly)."""
-        key = ("trunc", id(fine), nb)
-        if key not in self._fine:
-            self._fine[key] = RadialGrid(fine.spec, t0=float(fine.t[0]), h=fine.h, n=nb)
-        return self._fine[key]
+        # kept on the grid object itself, so that it goes when the grid leaves the cache
+        cache = fine.__dict__.setdefault("_truncated_grids", {})
+        if nb not in cache:
+            cache[nb] = RadialGrid(fine.spec, t0=float(fine.t[0]), h=fine.h, n=nb)
+        return cache[nb]
 
     def _causal(self, fine, P0, Q0, P1, Q1, W, sP, sQ):
         """Particular solution of (h - e) phi = s with zero data at the origin."""
