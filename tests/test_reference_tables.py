@@ -33,10 +33,14 @@ def test_reference_table_rows_are_reproducible(element):
     fresh = tabulate(nuatom.atom(element), T0, table.q_keV, executor=cf.ThreadPoolExecutor(1),
                      cache=False, progress=False).summed()
     ref = table.sums_per_keV[:, :, :1]
-    # floor: 1e-13 of each bilinear sum's largest value, and of the largest of all for the
-    # sums that vanish by parity (rounding noise there is ~1e-24 of the largest)
+    # floor: 1e-11 of each bilinear sum's largest value (and of the largest of all for the
+    # sums that vanish by parity): far-tail entries come from oscillating integrals that
+    # cancel by many orders, and a multi-threaded BLAS changes their rounding there
     scale = np.maximum(np.max(np.abs(ref), axis=-1, keepdims=True), 1e-10 * np.max(np.abs(ref)))
-    assert np.all(np.abs(fresh.sums_per_keV - ref) <= 1e-9 * np.abs(ref) + 1e-13 * scale)
+    excess = np.abs(fresh.sums_per_keV - ref) - (1e-9 * np.abs(ref) + 1e-11 * scale)
+    worst = np.unravel_index(np.argmax(excess), excess.shape)
+    assert excess[worst] <= 0, (f"basis {table.basis[worst[1]]}, q = {table.q_keV[worst[3]]:.4g} keV: "
+                                f"{fresh.sums_per_keV[worst]:.6e} vs {ref[worst]:.6e}")
 
 
 @pytest.mark.parametrize("element", ELEMENTS)
