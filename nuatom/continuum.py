@@ -288,14 +288,21 @@ class ContinuumSolver:
         return self._fine[key]
 
     def bound_on(self, fine: RadialGrid, label: str):
-        """``(P, Qt)`` of the bound orbital ``label`` on a grid made by :meth:`continuum_grid`."""
-        for value in self._fine.values():
-            fg, V, orbP, orbQ = value
-            if fg is fine:
-                n, kappa = self.atom.orbital(label).n, self.atom.orbital(label).kappa
-                i = next(i for i, o in enumerate(self.orbitals) if o.n == n and o.kappa == kappa)
-                return orbP[i], orbQ[i]
-        raise ValueError("grid was not made by this solver")
+        """``(P, Qt)`` of the bound orbital ``label`` on a grid made by :meth:`continuum_grid`.
+
+        The full orbital, interpolated from the atom's grid (zero beyond it) — not the copy
+        used for exchange, whose far tail below ``ORBITAL_TAIL`` of its maximum is cut.
+        """
+        if not any(value[0] is fine for value in self._fine.values()):
+            raise ValueError("grid was not made by this solver")
+        return self._full_orbital(fine, self.atom.orbital(label))
+
+    def _full_orbital(self, fine, orbital):
+        g = self.grid
+        inside = fine.r <= g.r[-1]
+        P = np.where(inside, g.interpolate_at(orbital.P, fine.r), 0.0)
+        Q = np.where(inside, g.interpolate_at(orbital.Qt, fine.r), 0.0)
+        return P, Q
 
     # ---------------------------------------------------------------- exchange terms
     def exchange_terms(self, kappa: int) -> dict:
@@ -439,8 +446,16 @@ class ContinuumSolver:
             return float(np.sum(wts * (aP[:nb] * bP[:nb] + c2 * aQ[:nb] * bQ[:nb])))
 
         # responses to the bound orbitals (Lagrange terms) are fixed: compute once
-        g_b = [self._causal(fine, P0, Q0, P1, Q1, W, orbP[i], orbQ[i]) for i in same]
-        A = np.array([[dot(orbP[i], orbQ[i], *gb) for gb in g_b] for i in same]) if same else None
+        # orthogonality to the full bound orbitals (the exchange copies have their far tails
+        # cut at ORBITAL_TAIL, which would leave overlaps of that size)
+        full = [self._full_orbital(fine, self.orbitals[i]) for i in same]
+        w_grid = fine.weights
+
+        def dot_full(aP, aQ, bP, bQ):
+            return float(np.sum(w_grid * (aP * bP + c2 * aQ * bQ)))
+
+        g_b = [self._causal(fine, P0, Q0, P1, Q1, W, fP, fQ) for fP, fQ in full]
+        A = np.array([[dot_full(fP, fQ, *gb) for gb in g_b] for fP, fQ in full]) if same else None
         sub = np.s_[:nb]
         fineb = self._truncated(fine, nb) if terms else None
         extent = np.minimum(orbital_extent(orbP), nb)
@@ -460,7 +475,7 @@ class ContinuumSolver:
             else:
                 newP, newQ = P0.copy(), Q0.copy()
             if same:
-                rhs = -np.array([dot(orbP[i], orbQ[i], newP, newQ) for i in same])
+                rhs = -np.array([dot_full(fP, fQ, newP, newQ) for fP, fQ in full])
                 lam = np.linalg.solve(A, rhs)
                 for l_b, (gP, gQ) in zip(lam, g_b):
                     newP = newP + l_b * gP

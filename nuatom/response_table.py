@@ -48,8 +48,9 @@ __all__ = ["ResponseTable", "tabulate", "reference_table", "reference_q_grid_keV
 TABLE_FORMAT = 1
 #: Revision of the numerical engine, part of every cache key: bump it whenever a change
 #: alters computed numbers, so that no cache entry made by older code is reused within a
-#: package version (2: multipoles of order |l'-l_a|-1 included).
-ENGINE_REVISION = 2
+#: package version (2: multipoles of order |l'-l_a|-1 included; 3: continuum orthogonal to
+#: the full bound orbitals, not to their exchange copies with cut tails — changes <= 5e-6).
+ENGINE_REVISION = 3
 
 
 @dataclass
