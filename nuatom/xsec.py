@@ -375,6 +375,20 @@ def _contract(weights: dict, parts_key: dict) -> np.ndarray:
     return sum(weights[c] * parts_key[c] for c in COMPONENT_NAMES)
 
 
+def _validated(approximation, E_nu_keV, T_keV, neutrino_mass_keV):
+    """``(approximation, E, T array, m_nu)`` checked: the inputs every integrator shares."""
+    appr = {a.lower(): a for a in APPROXIMATIONS}[choice("approximation", approximation,
+                                                         [a.lower() for a in APPROXIMATIONS])]
+    E = finite_scalar("E_nu_keV", E_nu_keV, "keV")
+    if not E > 0:
+        raise ValueError(f"E_nu_keV = {E:g} keV must be > 0")
+    T_arr = nonnegative_array("T_keV", T_keV, "keV")
+    m_nu = finite_scalar("neutrino_mass_keV", neutrino_mass_keV, "keV")
+    if m_nu < 0:
+        raise ValueError(f"neutrino_mass_keV = {m_nu:g} keV must be >= 0")
+    return appr, E, T_arr, m_nu
+
+
 def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, flavor: str = "nuebar", *,
               mu_nu_muB: float = 0.0, delta_q: float = 0.0, r2_cm2: float = 0.0,
               sin2_theta_w: float = u.SIN2_THETA_W, g_V: float | None = None,
@@ -407,15 +421,7 @@ def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, flavor: str = "nue
     approximation : {'none', 'LPA', 'EPA'}
     """
     key = choice("process", process, PROCESSES)
-    appr = {a.lower(): a for a in APPROXIMATIONS}[choice("approximation", approximation,
-                                                         [a.lower() for a in APPROXIMATIONS])]
-    E = finite_scalar("E_nu_keV", E_nu_keV, "keV")
-    if not E > 0:
-        raise ValueError(f"E_nu_keV = {E:g} keV must be > 0")
-    T_arr = nonnegative_array("T_keV", T_keV, "keV")
-    m_nu = finite_scalar("neutrino_mass_keV", neutrino_mass_keV, "keV")
-    if m_nu < 0:
-        raise ValueError(f"neutrino_mass_keV = {m_nu:g} keV must be >= 0")
+    appr, E, T_arr, m_nu = _validated(approximation, E_nu_keV, T_keV, neutrino_mass_keV)
     c = free.couplings(flavor, sin2_theta_w, g_V=g_V, g_A=g_A)
     mu = finite_scalar("mu_nu_muB", mu_nu_muB, "mu_B")
     dq = finite_scalar("delta_q", delta_q, "e")
@@ -483,15 +489,7 @@ def coupling_integrals(E_nu_keV: float, T_keV, response, *,
     the q-integration. ``neutrino_mass_keV = 0`` leaves :math:`I_{VV2}` (millicharge
     squared) ill-defined (it diverges logarithmically); it is returned as ``inf`` then.
     """
-    appr = {a.lower(): a for a in APPROXIMATIONS}[choice("approximation", approximation,
-                                                         [a.lower() for a in APPROXIMATIONS])]
-    E = finite_scalar("E_nu_keV", E_nu_keV, "keV")
-    if not E > 0:
-        raise ValueError(f"E_nu_keV = {E:g} keV must be > 0")
-    T_arr = nonnegative_array("T_keV", T_keV, "keV")
-    m_nu = finite_scalar("neutrino_mass_keV", neutrino_mass_keV, "keV")
-    if m_nu < 0:
-        raise ValueError(f"neutrino_mass_keV = {m_nu:g} keV must be >= 0")
+    appr, E, T_arr, m_nu = _validated(approximation, E_nu_keV, T_keV, neutrino_mass_keV)
     out = {k: np.zeros(T_arr.shape) for k in INTEGRAL_NAMES}
     weak_norm = u.GF_KEV**2 / 2.0
     for idx, T in np.ndenumerate(T_arr):
