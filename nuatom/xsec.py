@@ -422,47 +422,18 @@ def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, flavor: str = "nue
     """
     key = choice("process", process, PROCESSES)
     appr, E, T_arr, m_nu = _validated(approximation, E_nu_keV, T_keV, neutrino_mass_keV)
-    c = free.couplings(flavor, sin2_theta_w, g_V=g_V, g_A=g_A)
+    free.couplings(flavor, sin2_theta_w, g_V=g_V, g_A=g_A)  # validates flavour and couplings
     mu = finite_scalar("mu_nu_muB", mu_nu_muB, "mu_B")
     dq = finite_scalar("delta_q", delta_q, "e")
-    dgv_r2 = free.charge_radius_delta_gV(r2_cm2)
     uses_charge = key == "millicharge" or (key == "total" and dq != 0.0)
     if uses_charge and not m_nu > 0:
         raise ValueError("neutrino_mass_keV must be > 0 for a millicharge: the photon propagator "
                          "makes the forward (q^2 -> 0) region diverge logarithmically without it")
-    weak_norm = u.GF_KEV**2 / 2.0
-    out = np.zeros(T_arr.shape)
-    for idx, T in np.ndenumerate(T_arr):
-        rng = momentum_transfer_range_keV(E, T, m_nu)
-        if rng is None:
-            continue
-        q_lo, q_hi, spacelike_lo = rng
-        q, dqw, parts, spacelike = response.quadrature(T, q_lo, q_hi, appr, spacelike_lo)
-        if parts is None or q.size == 0:
-            continue
-        q2 = -spacelike  # four-momentum transfer squared (< 0), exact from the provider
-        total = np.zeros_like(q)
-        if key in ("weak", "millicharge", "charge-radius", "total"):
-            if key == "weak":
-                cV, cA = c.g_V + dgv_r2, c.g_A_signed
-            elif key == "millicharge":
-                cV, cA = free.millicharge_delta_gV(dq, q2), 0.0
-            elif key == "charge-radius":
-                cV, cA = dgv_r2, 0.0
-            else:
-                cV = c.g_V + dgv_r2 + (free.millicharge_delta_gV(dq, q2) if dq else 0.0)
-                cA = c.g_A_signed
-            cV = np.broadcast_to(np.asarray(cV, float), q.shape)
-            lw = lepton_weights(E, T, q, spacelike)
-            resp = {comp: cV * cV * parts["V"][comp] + cA * cA * parts["A"][comp]
-                    + cV * cA * parts["X"][comp] for comp in COMPONENT_NAMES}
-            total = total + weak_norm * _contract(lw, resp)
-        if key in ("nmm", "total") and mu != 0.0:
-            # mu_nu = mu [mu_B] * e/(2 m_e); the amplitude is e mu_nu / q^2, e = sqrt(4 pi alpha)
-            g_mag = math.sqrt(4.0 * math.pi * u.ALPHA) * mu * u.MU_B_KEV / q2
-            total = total + g_mag * g_mag * _contract(magnetic_weights(E, T, q, spacelike), parts["V"])
-        out[idx] = np.sum(dqw * q * total) / (8.0 * math.pi * E * E) * u.HBARC_KEV_CM_SQ
-    return out
+    # one q-integration for every process: the coupling integrals, combined with the
+    # couplings of this process (exact: dσ/dT is quadratic in c_V(q) = a + b/q^2, c_A, μ_ν)
+    integrals = coupling_integrals(E, T_arr, response, neutrino_mass_keV=m_nu, approximation=appr)
+    return dsigma_from_integrals(integrals, key, flavor, mu_nu_muB=mu, delta_q=dq, r2_cm2=r2_cm2,
+                                 sin2_theta_w=sin2_theta_w, g_V=g_V, g_A=g_A)
 
 
 # ---------------------------------------------------------------------- coupling integrals

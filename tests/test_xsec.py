@@ -152,22 +152,26 @@ def test_hydrogen_approaches_the_free_electron_far_above_threshold(hydrogen_tabl
     np.testing.assert_allclose(nmm, free.dsigma_dT("nmm", 1000.0, T, mu_nu_muB=1e-11), rtol=2e-3)
 
 
-def test_coupling_integrals_reproduce_every_process(hydrogen_table):
-    """dσ/dT assembled from the seven stored q-integrals equals the direct calculation for
-    every process, flavour and parameter set (same quadrature: agreement to rounding, which
-    the destructive interference in 'total' amplifies to ~1e-9: 1e-8 allowed)."""
+def test_processes_combine_as_amplitudes(hydrogen_table):
+    """Structure of the amplitude sum, independent of how dσ/dT is assembled: the weak,
+    millicharge and magnetic pieces of 'total' obey
+    total(+d) + total(-d) - 2 total(0) = 2 millicharge(d)  (the photon term is even in d),
+    total(mu) - total(0) = nmm(mu)                         (no interference),
+    and weak with <r2> equals total with only <r2> (a pure g_V shift). Rounding of the
+    cancelling sums (up to 100x) limits the agreement: 1e-8."""
     resp = xsec.TableResponse(hydrogen_table)
     T = hydrogen_table.T_keV
     for E in (3.0, 1000.0):
-        I = xsec.coupling_integrals(E, T, resp)
         for flavor in ("nue", "nuebar", "numu"):
-            for process, kw in (("weak", {"r2_cm2": 2e-32}), ("nmm", {"mu_nu_muB": 1e-11}),
-                                ("millicharge", {"delta_q": 1e-12}), ("charge-radius", {"r2_cm2": 1e-32}),
-                                ("total", {"mu_nu_muB": 1e-11, "delta_q": -3e-13, "r2_cm2": 1e-32,
-                                           "g_V": 0.1, "g_A": 0.4})):
-                want = xsec.dsigma_dT(process, E, T, resp, flavor, **kw)
-                got = xsec.dsigma_from_integrals(I, process, flavor, **kw)
-                np.testing.assert_allclose(got, want, rtol=1e-8, atol=0, err_msg=f"{E} {flavor} {process}")
+            def tot(**kw):
+                return xsec.dsigma_dT("total", E, T, resp, flavor, **kw)
+            d, mu = 1e-12, 1e-11
+            mc = xsec.dsigma_dT("millicharge", E, T, resp, flavor, delta_q=d)
+            np.testing.assert_allclose(tot(delta_q=d) + tot(delta_q=-d) - 2 * tot(), 2 * mc, rtol=1e-8)
+            nmm = xsec.dsigma_dT("nmm", E, T, resp, flavor, mu_nu_muB=mu)
+            np.testing.assert_allclose(tot(mu_nu_muB=mu) - tot(), nmm, rtol=1e-8)
+            np.testing.assert_allclose(xsec.dsigma_dT("weak", E, T, resp, flavor, r2_cm2=2e-32),
+                                       tot(r2_cm2=2e-32), rtol=1e-12)
 
 
 def test_dsigma_cli_fea_matches_the_module(capsys):
