@@ -19,6 +19,17 @@ __all__ = ["spherical_jn_all", "bessel_blocks"]
 
 
 @kernel
+def _top_order(L_max, x):
+    """Highest order kept for argument ``x < L_max`` (see :func:`_jn_all_point`)."""
+    bound = 1.0
+    for L in range(1, L_max + 1):
+        bound *= x / (2 * L + 1)
+        if bound < 1e-290:
+            return L
+    return L_max
+
+
+@kernel
 def _jn_all_point(L_max, x, out):
     """Fill out[0..L_max] with j_L(x) (x >= 0)."""
     if x < 1e-3:
@@ -50,21 +61,28 @@ def _jn_all_point(L_max, x, out):
             j_prev = j
             j = j_next
         return
-    start = L_max + int(math.sqrt(40.0 * (L_max + 10.0))) + 20
+    # |j_L(x)| <= x^L/(2L+1)!! for every x >= 0 (integral representation): orders
+    # beyond the first where that bound drops below 1e-290 are set to 0 and the Miller
+    # start is placed for the highest order kept. Without this, small arguments spend
+    # their time rescaling hundreds of orders that underflow to denormals.
+    L_top = _top_order(L_max, x)
+    for L in range(L_top + 1, L_max + 1):
+        out[L] = 0.0
+    start = L_top + int(math.sqrt(40.0 * (L_top + 10.0))) + 20
     jp1 = 0.0
     j = 1e-300
     for L in range(start, 0, -1):
         jm1 = (2 * L + 1) / x * j - jp1
-        if L - 1 <= L_max:
+        if L - 1 <= L_top:
             out[L - 1] = jm1
-        if L <= L_max:
+        if L <= L_top:
             out[L] = j
         jp1 = j
         j = jm1
         if abs(j) > 1e250:  # rescale to avoid overflow
             j *= 1e-250
             jp1 *= 1e-250
-            for M in range(max(L - 1, 0), L_max + 1):
+            for M in range(max(L - 1, 0), L_top + 1):
                 out[M] *= 1e-250
     # normalise with whichever of j0, j1 is larger (j0 vanishes at x = n pi)
     j0 = s / x
@@ -73,7 +91,7 @@ def _jn_all_point(L_max, x, out):
         norm = j0 / out[0]
     else:
         norm = j1 / out[1]
-    for L in range(L_max + 1):
+    for L in range(L_top + 1):
         out[L] *= norm
 
 
@@ -91,15 +109,113 @@ def _jn_all_kernel(L_max, x):
 
 @kernel
 def _blocks_kernel(L_max, q, r):
+    """The arithmetic of :func:`_jn_all_point`, with the loop over the radii of one
+    momentum inside the loop over orders: the recurrences of different radii are
+    independent, so the processor overlaps them instead of waiting on one dependent
+    chain per point (results bit-identical to :func:`_jn_all_point`)."""
     nq = q.shape[0]
     nr = r.shape[0]
     out = np.empty((L_max + 1, nq, nr))
     buf = np.empty(L_max + 1)
+    up = np.empty(nr, dtype=np.int64)
+    down = np.empty(nr, dtype=np.int64)
+    top = np.empty(nr, dtype=np.int64)
+    first = np.empty(nr, dtype=np.int64)
+    j = np.empty(nr)
+    jp = np.empty(nr)
     for a in range(nq):
+        n_up = 0
+        n_down = 0
         for b in range(nr):
-            _jn_all_point(L_max, q[a] * r[b], buf)
-            for L in range(L_max + 1):
-                out[L, a, b] = buf[L]
+            x = q[a] * r[b]
+            if x < 1e-3:
+                _jn_all_point(L_max, x, buf)
+                for L in range(L_max + 1):
+                    out[L, a, b] = buf[L]
+            elif x >= L_max:
+                up[n_up] = b
+                n_up += 1
+            else:
+                down[n_down] = b
+                n_down += 1
+        # upward recurrence: every order is oscillatory
+        for k in range(n_up):
+            b = up[k]
+            x = q[a] * r[b]
+            s = math.sin(x)
+            c = math.cos(x)
+            jp[k] = s / x
+            out[0, a, b] = jp[k]
+            if L_max > 0:
+                j[k] = s / (x * x) - c / x
+                out[1, a, b] = j[k]
+        for L in range(1, L_max):
+            for k in range(n_up):
+                b = up[k]
+                x = q[a] * r[b]
+                j_next = (2 * L + 1) / x * j[k] - jp[k]
+                out[L + 1, a, b] = j_next
+                jp[k] = j[k]
+                j[k] = j_next
+        if n_down == 0:
+            continue
+        # downward (Miller) recurrence, each point from above its own highest order;
+        # points ordered by starting order so that the active ones are a suffix
+        for k in range(n_down):
+            x = q[a] * r[down[k]]
+            top[k] = _top_order(L_max, x)
+            first[k] = top[k] + int(math.sqrt(40.0 * (top[k] + 10.0))) + 20
+        perm = np.argsort(first[:n_down], kind="mergesort")
+        down[:n_down] = down[:n_down][perm]
+        top[:n_down] = top[:n_down][perm]
+        first[:n_down] = first[:n_down][perm]
+        for k in range(n_down):
+            jp[k] = 0.0
+            j[k] = 1e-300
+        # orders above each point's top are zero; top ascends with k, so for each order
+        # the points to fill are a prefix (loops over radii innermost: contiguous writes)
+        kz = 0
+        for L in range(L_max + 1):
+            while kz < n_down and top[kz] < L:
+                kz += 1
+            for k in range(kz):
+                out[L, a, down[k]] = 0.0
+        k0 = n_down
+        for L in range(first[n_down - 1], 0, -1):
+            while k0 > 0 and first[k0 - 1] >= L:
+                k0 -= 1
+            for k in range(k0, n_down):
+                b = down[k]
+                x = q[a] * r[b]
+                jm1 = (2 * L + 1) / x * j[k] - jp[k]
+                if L - 1 <= top[k]:
+                    out[L - 1, a, b] = jm1
+                if L <= top[k]:
+                    out[L, a, b] = j[k]
+                jp[k] = j[k]
+                j[k] = jm1
+                if abs(jm1) > 1e250:  # rescale to avoid overflow
+                    j[k] *= 1e-250
+                    jp[k] *= 1e-250
+                    for M in range(max(L - 1, 0), top[k] + 1):
+                        out[M, a, b] *= 1e-250
+        for k in range(n_down):
+            b = down[k]
+            x = q[a] * r[b]
+            s = math.sin(x)
+            c = math.cos(x)
+            j0 = s / x
+            j1 = s / (x * x) - c / x
+            if abs(j0) >= abs(j1) or L_max == 0:
+                jp[k] = j0 / out[0, a, b]  # the normalisation factor
+            else:
+                jp[k] = j1 / out[1, a, b]
+        kz = 0
+        for L in range(L_max + 1):
+            while kz < n_down and top[kz] < L:
+                kz += 1
+            for k in range(kz, n_down):
+                out[L, a, down[k]] *= jp[k]
     return out
 
 

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from ._numba import kernel
-from .grid import CUMULATIVE_STENCIL, _cumulative_kernel, _damped_cumulative_kernel
+from .grid import CUMULATIVE_STENCIL, _cumulative_kernel, _damped_cumulative_kernel, _damped_cumulative_steps
 
 #: Highest multipole whose Y^k uses tabulated powers r^k, r^-(k+1); above it (high
 #: continuum partial waves) the damped form avoids overflow on grids from 1e-7 bohr.
@@ -66,6 +66,58 @@ def _yk_damped_kernel(logr, drdt, rho, k, h, rows, shifts, stencil):
     return y
 
 
+@kernel
+def _damping_tables(logr, k_high, first):
+    """``(up, up_back, down, down_back)[kk, j]`` for the high multipoles ``k_high[kk]``:
+    :math:`(r_{j+1}/r_j)^k`, its reciprocal, :math:`(r_{j+1}/r_j)^{k+1}` and its reciprocal,
+    for ``first <= j < n - 1`` (the exponentials of every damped Y^k of one exchange
+    application, formed once instead of once per orbital)."""
+    n = logr.shape[0]
+    nk = k_high.shape[0]
+    up = np.ones((nk, n))
+    up_back = np.ones((nk, n))
+    down = np.ones((nk, n))
+    down_back = np.ones((nk, n))
+    for kk in range(nk):
+        k = float(k_high[kk])
+        for j in range(first, n - 1):
+            d = logr[j + 1] - logr[j]
+            up[kk, j] = math.exp(k * d)
+            up_back[kk, j] = 1.0 / up[kk, j]
+            down[kk, j] = math.exp((k + 1.0) * d)
+            down_back[kk, j] = 1.0 / down[kk, j]
+    return up, up_back, down, down_back
+
+
+@kernel
+def _yk_damped_tabulated(r, drdt, rho, s, m, kk, up, up_back, down, down_back, h, rows, shifts,
+                         stencil):
+    """Y^k on ``[s, m)`` of the grid (``rho`` given there) from :func:`_damping_tables`."""
+    n = m - s
+    g_in = np.empty(n)
+    g_out = np.empty(n)
+    st_in = np.ones(n)
+    bk_in = np.ones(n)
+    st_out = np.ones(n)
+    bk_out = np.ones(n)
+    for i in range(n):
+        g_in[i] = rho[i] * drdt[s + i]
+        g_out[n - 1 - i] = g_in[i]
+    for i in range(n - 1):
+        st_in[i] = up[kk, s + i]
+        bk_in[i] = up_back[kk, s + i]
+        # reversed array: node i' is grid point m-1-i', and exp(a[i'+1] - a[i']) with
+        # a = -(k+1) ln r is (r_{m-1-i'}/r_{m-2-i'})^(k+1)
+        st_out[i] = down[kk, m - 2 - i]
+        bk_out[i] = down_back[kk, m - 2 - i]
+    inner = _damped_cumulative_steps(g_in, st_in, bk_in, h, rows, shifts, stencil)
+    outer = _damped_cumulative_steps(g_out, st_out, bk_out, h, rows, shifts, stencil)
+    y = np.empty(n)
+    for i in range(n):
+        y[i] = (inner[i] + outer[n - 1 - i]) / r[s + i]
+    return y
+
+
 def _powers(grid, k: int):
     """``(r^k, r^-(k+1))`` on ``grid``, tabulated once per grid and multipole."""
     table = grid.__dict__.setdefault("_r_powers", {})
@@ -84,7 +136,7 @@ def _power_table(grid, kmax: int):
 
 
 @kernel
-def _exchange_kernel(rk_table, rk1inv_table, logr, drdt, orbP, orbQ, b_index, k_values, coefs, b_end,
+def _exchange_kernel(rk_table, rk1inv_table, r, logr, drdt, orbP, orbQ, b_index, k_values, coefs, b_end,
                      vP, vQ, v_start, inv_c2, h, rows, shifts, stencil):
     """sum_t coef_t * phi_b Y^{k_t}[phi_b, v] for every term t (both components).
 
@@ -97,6 +149,29 @@ def _exchange_kernel(rk_table, rk1inv_table, logr, drdt, orbP, orbQ, b_index, k_
     ``v_start`` contributes nothing (high partial waves never reach the inner shells).
     """
     n = drdt.shape[0]
+    # damping factors of the high multipoles, shared by every orbital
+    n_high = 0
+    for t in range(b_index.shape[0]):
+        if k_values[t] >= rk_table.shape[0]:
+            n_high += 1
+    k_high = np.empty(n_high, dtype=np.int64)
+    slot = np.full(b_index.shape[0], -1, dtype=np.int64)
+    nk = 0
+    for t in range(b_index.shape[0]):
+        k = k_values[t]
+        if k < rk_table.shape[0]:
+            continue
+        found = -1
+        for kk in range(nk):
+            if k_high[kk] == k:
+                found = kk
+        if found < 0:
+            k_high[nk] = k
+            found = nk
+            nk += 1
+        slot[t] = found
+    first = max(0, v_start - stencil)
+    up, up_back, down, down_back = _damping_tables(logr, k_high[:nk], first)
     outP = np.zeros(n)
     outQ = np.zeros(n)
     nt = b_index.shape[0]
@@ -132,10 +207,20 @@ def _exchange_kernel(rk_table, rk1inv_table, logr, drdt, orbP, orbQ, b_index, k_
                 for i in range(s):
                     ysum[i] += c * y0 * rk_table[k, i]
             else:
-                y = _yk_damped_kernel(logr[s:m], drdt[s:m], rho[:m - s], float(k), h, rows, shifts,
-                                      stencil)
-                for i in range(s):
-                    ysum[i] += c * y[0] * math.exp(k * (logr[i] - logr[s]))
+                kk = slot[tt]
+                y = _yk_damped_tabulated(r, drdt, rho[:m - s], s, m, kk, up, up_back, down, down_back,
+                                         h, rows, shifts, stencil)
+                # below s, Y^k = Y^k(r_s)(r/r_s)^k: a product of the tabulated ratios,
+                # stopped once it underflows
+                fac = 1.0
+                for i in range(s - 1, -1, -1):
+                    if i >= first:
+                        fac *= up_back[kk, i]
+                    else:
+                        fac *= math.exp(k * (logr[i] - logr[i + 1]))
+                    if fac < 1e-300:
+                        break
+                    ysum[i] += c * y[0] * fac
             for i in range(s, m):
                 ysum[i] += c * y[i - s]
         for i in range(m):
@@ -172,7 +257,7 @@ def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2, extent=None, negligi
     amp = np.abs(vP)
     big = np.flatnonzero(amp > negligible * amp.max())
     v_start = int(big[0]) if big.size else len(vP)
-    return _exchange_kernel(rk, rk1, _log_r(grid), grid.drdt, orbP, orbQ, b_index, k_values, coefs,
+    return _exchange_kernel(rk, rk1, grid.r, _log_r(grid), grid.drdt, orbP, orbQ, b_index, k_values, coefs,
                             np.ascontiguousarray(extent, dtype=np.int64),
                             np.ascontiguousarray(vP), np.ascontiguousarray(vQ), v_start, float(inv_c2),
                             grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)

@@ -335,40 +335,68 @@ def _cumulative_kernel(g, h, rows, shifts, stencil):
 
 
 @kernel
+def _damped_cumulative_steps(g, step, back, h, rows, shifts, stencil):
+    """:func:`_damped_cumulative_kernel` from tabulated ``step[j] = exp(A[j+1] - A[j])``
+    and ``back[j] = 1/step[j]`` (``j < n - 1``; both 1 at ``n - 1``): callers that need
+    the same damping for many integrands form the exponentials once."""
+    n = g.shape[0]
+    out = np.zeros(n)
+    half = stencil // 2
+    n_left = half - 1
+    fac = np.empty(stencil)
+    i_lo = min(n_left, n - 1)
+    i_hi = max(n - 1 - n_left, n_left)
+    for i in range(n - 1):
+        if n_left < i < i_hi:
+            # interior: the window of node factors exp(A[base+m] - A[i+1]) slides by one
+            # node, which multiplies every surviving factor by back[i] (no long chain of
+            # dependent products per point, which would set the pace of the loop)
+            c = n_left
+            base = i + shifts[c]
+            for m in range(stencil - 1):
+                fac[m] = fac[m + 1] * back[i]
+            f = 1.0
+            for j in range(i + 1, base + stencil - 1):
+                f *= step[j]
+            fac[stencil - 1] = f
+        else:
+            if i < n_left:
+                c = i
+            elif i >= n - 1 - n_left:
+                c = n_left + 1 + (n - 2 - i)
+            else:
+                c = n_left
+            base = i + shifts[c]
+            # factor for node j is exp(A[j] - A[i+1]); start at j = base
+            f = 1.0
+            if base <= i + 1:
+                for j in range(base, i + 1):
+                    f *= back[j]
+            else:
+                for j in range(i + 1, base):
+                    f *= step[j]
+            for m in range(stencil):
+                fac[m] = f
+                f *= step[base + m]
+        acc = 0.0
+        for m in range(stencil):
+            acc += rows[c, m] * fac[m] * g[base + m]
+        # multiply by the reciprocal: a division here would set the pace of the running sum
+        out[i + 1] = out[i] * back[i] + h * acc
+    return out
+
+
+@kernel
 def _damped_cumulative_kernel(g, A, h, rows, shifts, stencil):
     """out[i] = int_{t_0}^{t_i} exp(A(t') - A(t_i)) g(t') dt' with the Lagrange interval weights."""
     n = g.shape[0]
-    out = np.zeros(n)
     # step[j] = exp(A[j+1] - A[j]): one exponential per node; stencil factors are products.
-    step = np.empty(n)
+    step = np.ones(n)
+    back = np.ones(n)
     for j in range(n - 1):
         step[j] = math.exp(A[j + 1] - A[j])
-    step[n - 1] = 1.0
-    half = stencil // 2
-    n_left = half - 1
-    for i in range(n - 1):
-        if i < n_left:
-            c = i
-        elif i >= n - 1 - n_left:
-            c = n_left + 1 + (n - 2 - i)
-        else:
-            c = n_left
-        base = i + shifts[c]
-        # factor for node j is exp(A[j] - A[i+1]); start at j = base
-        f = 1.0
-        if base <= i + 1:
-            for j in range(base, i + 1):
-                f /= step[j]
-        else:
-            for j in range(i + 1, base):
-                f *= step[j]
-        acc = 0.0
-        for m in range(stencil):
-            j = base + m
-            acc += rows[c, m] * f * g[j]
-            f *= step[j]
-        out[i + 1] = out[i] / step[i] + h * acc
-    return out
+        back[j] = 1.0 / step[j]
+    return _damped_cumulative_steps(g, step, back, h, rows, shifts, stencil)
 
 
 class RadialGrid:

@@ -236,99 +236,98 @@ def _wave_pieces(kp: int, ka: int, kinds: tuple) -> tuple:
     return tuple(out)
 
 
+#: Radial products of a continuum wave (P', Q~') with the bound orbital (P_a, Q~_a):
+#: 0: P'P_a, 1: c^-2 Q~'Q~_a (density-like), 2: P'Q~_a/c, 3: Q~'P_a/c (current-like).
+_PRODUCT_WAVE = (0, 1, 0, 1)  # which wave component (0: P', 1: Q~') each product uses
+
+
 class _Terms:
     """Radial pieces of every multipole matrix element between a set of radial waves
-    :math:`\\kappa'` and the bound orbital :math:`\\kappa_a`, as flat arrays.
+    :math:`\\kappa'` and the bound orbital :math:`\\kappa_a`.
 
     Piece ``t`` is :math:`c_t\\int j_{L_t}(qr)\\,f_t(r)\\,dr` with
     :math:`f_t = a_1P'P + a_2c^{-2}\\tilde Q'\\tilde Q` (density-like) or
-    :math:`(a_1P'\\tilde Q + a_2\\tilde Q'P)/c` (current-like); ``key[t]`` indexes the
-    matrix element :math:`(\\kappa', J, \\text{kind})` it belongs to.
+    :math:`(a_1P'\\tilde Q + a_2\\tilde Q'P)/c` (current-like). Different multipoles of
+    one wave share the same Bessel order and radial products, so the pieces are reduced
+    to *primitive* integrals :math:`I_p(q) = \\int j_{L_p}(qr)\\,g_p(r)\\,dr`, one per
+    (wave, L, product) that occurs (``prim_cont``, ``prim_L``, ``prim_product``; products
+    as in ``_PRODUCT_WAVE``), and every matrix element is a fixed linear combination of
+    them: ``X = to_elements @ I`` (sparse, complex, shape ``[len(keys), n_primitives]``).
+    ``keys[k] = (index of wave, J, kind index)``.
     """
 
     def __init__(self, kappas, kappa_a: int, kinds: tuple = _KINDS):
-        cont, L, a1, a2, dens, coef, key = [], [], [], [], [], [], []
-        self.keys = []  # (index of wave, J, kind index)
+        from scipy import sparse
+
+        self.keys = []
+        prim_index = {}
+        rows, cols, vals = [], [], []
         for ic, kp in enumerate(kappas):
             for J, ik, pieces in _wave_pieces(int(kp), int(kappa_a), tuple(kinds)):
                 kidx = len(self.keys)
                 self.keys.append((ic, J, ik))
                 for Lp, w1, w2, is_dens, c in pieces:
-                    cont.append(ic)
-                    L.append(Lp)
-                    a1.append(w1)
-                    a2.append(w2)
-                    dens.append(is_dens)
-                    coef.append(c)
-                    key.append(kidx)
-        self.cont = np.array(cont, dtype=np.int64)
-        self.L = np.array(L, dtype=np.int64)
-        self.a1 = np.array(a1)
-        self.a2 = np.array(a2)
-        self.dens = np.array(dens, dtype=bool)
-        self.coef = np.array(coef, dtype=complex)
-        self.key = np.array(key, dtype=np.int64)
+                    first = 0 if is_dens else 2
+                    for prod, w in ((first, w1), (first + 1, w2)):
+                        if w == 0.0:
+                            continue
+                        p = prim_index.setdefault((ic, Lp, prod), len(prim_index))
+                        rows.append(kidx)
+                        cols.append(p)
+                        vals.append(c * w)
+        prims = np.array(list(prim_index), dtype=np.int64).reshape(-1, 3)
+        self.prim_cont = prims[:, 0].copy()
+        self.prim_L = prims[:, 1].copy()
+        self.prim_product = prims[:, 2].copy()
+        self.to_elements = sparse.csr_matrix(
+            (np.array(vals, dtype=complex), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))),
+            shape=(len(self.keys), len(prim_index)))
 
     def __len__(self):
-        return self.L.size
+        return self.prim_L.size
 
 
 def _radial_integrals(terms: _Terms, Pc, Qc, starts, Pb, Qb, grid: RadialGrid, q, inv_c2: float,
                       chunk: int = 384) -> np.ndarray:
-    """``[t, iq] = int j_{L_t}(q r) f_t(r) dr`` on ``grid``.
+    """Primitive integrals ``[p, iq] = int j_{L_p}(q r) g_p(r) dr`` on ``grid``.
 
     Works in r-chunks: each chunk computes :math:`j_L(qr)` for all orders it needs in one
-    recurrence (:func:`~nuatom.bessel.bessel_blocks`), builds the products of the pieces
-    whose wave is non-zero there, and contracts them order by order as matrix products
-    (the dense linear algebra that dominates the cost).
+    recurrence (:func:`~nuatom.bessel.bessel_blocks`), forms the radial products of the
+    primitives whose wave is non-zero there, and contracts them order by order as matrix
+    products (the dense linear algebra that dominates the cost).
     """
     nq = q.size
-    nt = len(terms)
-    out = np.zeros((nt, nq))
-    if nt == 0:
+    npr = len(terms)
+    out = np.zeros((npr, nq))
+    if npr == 0:
         return out
     w = grid.weights
     r = grid.r
     n = r.size
-    term_start = starts[terms.cont]
-    order = np.argsort(terms.L, kind="stable")
-    dens_rows = order[terms.dens[order]]
-    cur_rows = order[~terms.dens[order]]
-    for s in range(int(term_start.min()), n, chunk):
+    nw = Pc.shape[0]
+    waves = np.concatenate((Pc, Qc))  # [2 nw, n]
+    wave_row = np.asarray(_PRODUCT_WAVE)[terms.prim_product] * nw + terms.prim_cont
+    bound = np.stack((Pb * w, Qb * (w * inv_c2), Qb * (w / C_AU), Pb * (w / C_AU)))
+    prim_start = starts[terms.prim_cont]
+    order = np.argsort(terms.prim_L, kind="stable")
+    for s in range(int(prim_start.min()), n, chunk):
         e = min(s + chunk, n)
-        live = order[term_start[order] < e]
-        if live.size == 0:
+        active = order[prim_start[order] < e]
+        if active.size == 0:
             continue
-        B = bessel_blocks(int(terms.L[live].max()), q, r[s:e])  # [L, q, r]
-        pb = Pb[s:e]
-        qb = Qb[s:e]
-        ws = w[s:e]
-        for rows, density in ((dens_rows, True), (cur_rows, False)):
-            active = rows[term_start[rows] < e]
-            if active.size == 0:
-                continue
-            L_act = terms.L[active]
-            ci = terms.cont[active]
-            a1 = terms.a1[active, None]
-            a2 = terms.a2[active, None]
-            if density:
-                F = a1 * Pc[ci, s:e] * pb + (a2 * inv_c2) * Qc[ci, s:e] * qb
-                F *= ws
-            else:
-                F = a1 * Pc[ci, s:e] * qb + a2 * Qc[ci, s:e] * pb
-                F *= ws / C_AU
-            # active is sorted by L: contract each run of equal L as one matrix product
-            bounds = np.flatnonzero(np.diff(L_act)) + 1
-            for lo, hi in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [active.size]))):
-                out[active[lo:hi]] += F[lo:hi] @ B[L_act[lo]].T
+        L_act = terms.prim_L[active]
+        B = bessel_blocks(int(L_act[-1]), q, r[s:e])  # [L, q, r]
+        F = waves[wave_row[active], s:e] * bound[terms.prim_product[active], s:e]
+        # active is sorted by L: contract each run of equal L as one matrix product
+        bounds = np.flatnonzero(np.diff(L_act)) + 1
+        for lo, hi in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [active.size]))):
+            out[active[lo:hi]] += F[lo:hi] @ B[L_act[lo]].T
     return out
 
 
 def _matrix_elements(terms: _Terms, radial: np.ndarray) -> np.ndarray:
-    """Reduced matrix elements ``X[key, iq]`` (complex) from the radial integrals."""
-    X = np.zeros((len(terms.keys), radial.shape[1]), dtype=complex)
-    np.add.at(X, terms.key, terms.coef[:, None] * radial)
-    return X
+    """Reduced matrix elements ``X[key, iq]`` (complex) from the primitive integrals."""
+    return np.asarray(terms.to_elements @ radial)
 
 
 def _basis_from_elements(terms: _Terms, X: np.ndarray, basis=BASIS) -> np.ndarray:
@@ -507,10 +506,22 @@ def window_sums(solver: ContinuumSolver, orbital, T_hartree: float, q_au, kappa_
     key_batch = np.array([wave_batch[ic] for ic, _, _ in terms.keys], dtype=np.int64)
     order = np.argsort(q)
     q_sorted = q[order]
+    # one integration grid per octave band; neighbouring bands whose grids come out
+    # identical (both set by the continuum's local momentum, neither tapered) are
+    # integrated together, which shares the radial products and the Bessel recurrence
+    # setup and changes no number
+    bands = []
     for lo, hi in _octave_bands(q_sorted):
         qb = q_sorted[lo:hi]
         taper = taper_radius(solver, orbital, eps, float(qb.min()), J_max + 1) if options.taper else None
         grid, Pb, Qb = integration_grid(solver, orbital, eps, float(qb.max()), options, taper)
+        if bands and bands[-1][2].spec == grid.spec and np.array_equal(bands[-1][3], Pb) \
+                and np.array_equal(bands[-1][4], Qb):
+            bands[-1][1] = hi
+        else:
+            bands.append([lo, hi, grid, Pb, Qb])
+    for lo, hi, grid, Pb, Qb in bands:
+        qb = q_sorted[lo:hi]
         if overlaps:
             Pa = solver.grid.interpolate_at(orbital.P, grid.r)
             Qa = solver.grid.interpolate_at(orbital.Qt, grid.r)
