@@ -8,8 +8,9 @@ Run by hand (prints figures)::
 
 ``--full`` is the response issue's benchmark: Xe, T = 0.01-30 keV (128 log-spaced), q =
 1-2000 keV (256 log-spaced), all components and currents, on a local 2-process pool; it
-prints the wall time and the peak resident memory of the worker processes (about an hour
-on two cores: see the closing note of the response issue).
+prints the wall time and the peak resident memory of the worker processes (measured on a
+2-core machine: 1456 s wall, against the issue's 600 s target; ``--every 8`` estimates it in
+about 3.5 minutes).
 """
 from __future__ import annotations
 

@@ -287,6 +287,16 @@ class ContinuumSolver:
             self._fine.move_to_end(key)
         return self._fine[key]
 
+    def release_grids(self) -> None:
+        """Drop the cached continuum grids.
+
+        Grids are keyed by their step and extent, which follow the energy: a caller that
+        moves on to another energy does not reuse them, and each holds every bound orbital
+        (and, once exchange has run, power tables) on a fine grid, so a long-lived solver
+        would otherwise keep up to ``MAX_CACHED_GRIDS`` of them per subshell.
+        """
+        self._fine.clear()
+
     def bound_on(self, fine: RadialGrid, label: str):
         """``(P, Qt)`` of the bound orbital ``label`` on a grid made by :meth:`continuum_grid`.
 

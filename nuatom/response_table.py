@@ -258,6 +258,9 @@ def _window_task(payload: dict) -> dict:
     orb, solver = _solver_for(payload["atom"], payload["label"], payload["options"])
     res = window_sums(solver, orb, payload["T_hartree"], payload["q_au"], payload["kappa_lo"],
                       payload["kappa_hi"], payload["options"], payload["kinds"])
+    # a worker holds one solver per subshell; the grids of this energy are not needed again
+    # (measured: without this, workers grew to 6.6 GB over the 128 x 256 Xe benchmark)
+    solver.release_grids()
     return {"S": res.S, "batch_sizes": res.batch_sizes, "kappa_hi": res.kappa_hi, "J_max": res.J_max,
             "exhausted": res.exhausted}
 

@@ -31,3 +31,30 @@ def test_blocks_layout_and_values():
 def test_rejects_negative_argument():
     with pytest.raises(ValueError, match="x"):
         spherical_jn_all(3, [-1.0])
+
+
+@pytest.mark.parametrize("L_max", [0, 1, 7, 100, 425])
+def test_blocks_equal_point_version_bit_for_bit(L_max):
+    # bessel_blocks runs the radii of one momentum side by side; the arithmetic per point is
+    # that of spherical_jn_all, so the results must be identical, not merely close
+    rng = np.random.default_rng(3)
+    q = np.geomspace(1e-3, 600.0, 17)
+    r = np.concatenate([[0.0, 1e-7, 1e-4], rng.uniform(0.0, 40.0, 150)])
+    B = bessel_blocks(L_max, q, r)
+    P = spherical_jn_all(L_max, (q[:, None] * r[None, :]).ravel()).reshape(L_max + 1, q.size, r.size)
+    assert np.array_equal(B, P)
+
+
+def test_orders_below_double_range_are_zero():
+    # |j_L(x)| <= x^L/(2L+1)!!: orders past the first where that bound is < 1e-290 are set
+    # to exactly 0; every order kept matches scipy, and scipy's value for the dropped ones
+    # is below 1e-290 too
+    x = np.array([1e-2, 0.3, 4.0, 30.0])
+    L_max = 400
+    ours = spherical_jn_all(L_max, x)
+    ref = np.array([spherical_jn(L, x) for L in range(L_max + 1)])
+    dropped = ours == 0.0
+    assert dropped[:, 0].sum() > 300  # x = 0.01: nearly every order underflows
+    assert np.all(np.abs(ref[dropped]) < 1e-290)
+    kept = ~dropped & (np.abs(ref) > 1e-280)
+    assert np.max(np.abs(ours[kept] / ref[kept] - 1)) < 1e-10

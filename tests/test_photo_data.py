@@ -131,10 +131,15 @@ CHANTLER_POINTS = {
 }
 # Xe between the 4s (N1) and 3d (M5) edges: 4d/4p/4s beyond their Cooper minima, where
 # the independent-particle models disagree (Henke/Chantler = 1.4 at 300 eV). nuatom is
-# 13-17 % above Chantler there (and 15-20 % below Henke): the acceptance criterion is NOT
-# met. Recorded as strict xfail so that a change is noticed either way.
+# 10-17 % above Chantler from about 0.29 to 0.56 keV (and 15-20 % below Henke): the
+# acceptance criterion is NOT met there. Recorded as strict xfail so that a change is
+# noticed either way. Numerically converged to ~1e-8 (multipole tolerance, continuum step
+# and exchange tolerance, DHF grid); the spread of the independent-particle models
+# (length vs velocity gauge 7-9 %, V^N vs V^(N-1) up to 15 %, Elam 12-25 % above Chantler)
+# is of the size of the deviation: correlation (RRPA) is what would settle it.
 XE_OUTER_SHELL_POINTS = [(0.30, "4d/4p/4s region, 1.3x the N1 edge"),
-                         (0.45, "middle of the N1-M5 window")]
+                         (0.45, "middle of the N1-M5 window"),
+                         (0.545, "above 0.5 keV, where Chantler's stated uncertainty is 3-10 %")]
 
 
 @pytest.mark.parametrize("element,target,why",
@@ -146,13 +151,28 @@ def test_within_10_percent_of_chantler(element, target, why):
     assert abs(total[i] / gen.chantler_barn(element, omega[i:i + 1])[0] - 1) < 0.10, why
 
 
-@pytest.mark.xfail(strict=True, reason="Xe 250-650 eV: frozen-core DHF 13-17 % above Chantler "
-                                       "(between Chantler and Henke); needs correlation (RPA)")
+@pytest.mark.xfail(strict=True, reason="Xe 0.29-0.56 keV: frozen-core DHF 10-17 % above Chantler "
+                                       "(between Chantler and Henke); needs correlation (RRPA)")
 @pytest.mark.parametrize("target,why", XE_OUTER_SHELL_POINTS)
 def test_xe_outer_shells_within_10_percent_of_chantler(target, why):
     omega, total, _, _ = read_table("Xe")
     i = nearest_row(omega, target)
     assert abs(total[i] / gen.chantler_barn("Xe", omega[i:i + 1])[0] - 1) < 0.10, why
+
+
+# Chantler's own estimate of the uncertainty of his photoabsorption for monatomic gases:
+# 20-30 % at 200-500 eV and 3-10 % at 0.5-1 keV (FFAST, Chantler 2000 J. Phys. Chem. Ref.
+# Data 29, 597, Table 2; NIST SRD 66). The 10 % target is tighter than the
+# reference itself between 200 and 500 eV; there nuatom's deviation (at most 17 %) is
+# inside the lower end (20 %) of the stated uncertainty at every table row away from edges.
+# Above 0.5 keV the 10 % target and the stated uncertainty coincide, and the row at
+# 0.545 keV (12 %) misses both: it is in the strict xfail above.
+def test_xe_outer_shells_within_chantler_stated_uncertainty():
+    omega, total, _, _ = read_table("Xe")
+    m = gen.away_from_edges("Xe", omega) & (omega > 0.2) & (omega < 0.5)
+    assert m.sum() >= 6
+    dev = np.abs(total[m] / gen.chantler_barn("Xe", omega[m]) - 1)
+    assert np.all(dev < 0.20), dict(zip(omega[m].round(3), dev.round(3)))
 
 
 @pytest.mark.parametrize("target,why", XE_OUTER_SHELL_POINTS)

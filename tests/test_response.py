@@ -234,3 +234,20 @@ def test_dask_local_cluster_executor():
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         tab = R.tabulate(h, T_KEV[:2], QK, executor=client.get_executor(), cache=False, progress=False)
     np.testing.assert_allclose(tab.sums_per_keV, ref.sums_per_keV, rtol=1e-13)
+
+
+def test_worker_chunk_releases_continuum_grids(hydrogen):
+    # a tabulation worker keeps one solver per subshell for its lifetime; the continuum
+    # grids of one energy transfer are never reused at another, so the worker drops them
+    # after each chunk (they held GBs per worker over a 128 x 256 Xe table); the result of
+    # a second identical chunk, which must rebuild them, is unchanged
+    from nuatom import response_table as rt
+    h, _ = hydrogen
+    options = R.ResponseOptions()
+    payload = {"atom": h.spec(), "label": "1s", "options": options, "kinds": R.kinds_for(),
+               "T_hartree": 2.0, "q_au": np.array([0.5, 2.0]), "kappa_lo": 1, "kappa_hi": 8}
+    first = rt._window_task(payload)
+    _, solver = rt._solver_for(payload["atom"], "1s", options)
+    assert len(solver._fine) == 0
+    second = rt._window_task(payload)
+    assert np.array_equal(first["S"], second["S"]) and first["S"].any()
