@@ -1,9 +1,12 @@
 # nuatom: two commands do all setup on a fresh machine (README):
 #   make test   unit tests + nbval over every chapter in _toc.yml
 #   make book   HTML book in _build/html
-# Both create .venv and install the package (editable) with its extras on first use,
-# and again whenever pyproject.toml changes.
+# Both create .venv and install the exact versions of requirements.lock (then nuatom itself,
+# editable, without touching them) on first use, and again whenever the lock changes.
+#   make lock         re-resolve requirements.lock (and environment.yml) from pyproject.toml
+#   make test-latest  run the unit tests against the newest releases allowed by pyproject.toml
 
+# the lock is resolved for Python 3.11
 PYTHON_BOOTSTRAP ?= $(shell command -v python3.11 || command -v python3)
 VENV      := .venv
 PY        := $(VENV)/bin/python
@@ -16,7 +19,7 @@ export PYTHONHASHSEED := 0
 # (nbval, `make notebooks`) it would replace the inline backend and drop every figure.
 HEADLESS  := MPLBACKEND=Agg
 
-.PHONY: test unit chapters book notebooks bench clean venv
+.PHONY: test unit chapters book notebooks bench clean venv lock test-latest
 
 venv: $(STAMP)
 
@@ -24,9 +27,27 @@ $(PY):
 	$(PYTHON_BOOTSTRAP) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test,book]'
+$(STAMP): requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# uv resolves for Python 3.11 on x86_64 Linux whatever machine runs it; uv itself is a
+# tool, not a dependency, so it is installed on demand and not locked.
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra book --python-version 3.11 \
+	    --python-platform x86_64-manylinux_2_28 --upgrade --quiet -o requirements.lock
+	$(PY) .ci/environment_from_lock.py
+
+# The newest releases within pyproject.toml's ranges, in a separate .venv-latest: how a
+# library user would install nuatom today. Differences from `make unit` point at a
+# dependency release that changed behaviour.
+test-latest:
+	$(PYTHON_BOOTSTRAP) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade -e '.[test,book]'
+	$(HEADLESS) .venv-latest/bin/python -m pytest tests
 
 test: unit chapters
 

@@ -1,4 +1,4 @@
-"""Timings of the angular-momentum kernels (nuatom.angular), run by hand: prints a table.
+"""Timings of the angular-momentum kernels (nuatom.numerics.angular), run by hand: prints a table.
 
 Per-call times for the public (validating) wrappers and for the vectorised/array paths,
 at small j and at the large j of high continuum partial waves, next to sympy's exact
@@ -13,7 +13,7 @@ import numpy as np
 from sympy import Rational
 from sympy.physics import wigner as sw
 
-from nuatom import angular as ang
+from nuatom.numerics import angular as ang
 
 
 def per_call(fn, repeat: int) -> float:

@@ -23,10 +23,10 @@ SIZES = (1200, 1500, 2000, 3000)
 CHILD = r"""
 import sys, time
 t0 = time.perf_counter()
-from nuatom.grid import GridSpec, make_grid
-from nuatom.nucleus import NuclearModel, nuclear_potential
-from nuatom.configuration import parse_configuration, average_of_configuration
-from nuatom.hf import HFOptions, solve_scf
+from nuatom.numerics.grid import GridSpec, make_grid
+from nuatom.structure.nucleus import NuclearModel, nuclear_potential
+from nuatom.structure.configuration import parse_configuration, average_of_configuration
+from nuatom.structure.hf import HFOptions, solve_scf
 n = int(sys.argv[1])
 opts = HFOptions(grid=GridSpec(1e-7, 60.0, n, 4.0), energy_tolerance_hartree=1e-9)
 g = make_grid(opts.grid)

@@ -20,9 +20,9 @@ import time
 import numpy as np
 
 import nuatom
-from nuatom import analytic
-from nuatom import response as R
-from nuatom.continuum import ContinuumSolver
+from nuatom import oracles as analytic
+from nuatom.response import engine as R
+from nuatom.continuum.solver import ContinuumSolver
 from nuatom.response import reference_q_grid_keV, tabulate
 
 
@@ -66,7 +66,7 @@ def xe_slice_cost():
     timer = _Timer()
     originals = {name: timer.wrap(R, name) for name in ("_radial_integrals", "_on_grid")}
     originals["bessel_blocks"] = timer.wrap(R, "bessel_blocks")
-    from nuatom import continuum
+    from nuatom.continuum import solver as continuum
     solve = timer.wrap(continuum.ContinuumSolver, "solve")
     t0 = time.perf_counter()
     tabulate(xe, T, q, executor=cf.ThreadPoolExecutor(1), cache=False, progress=False)

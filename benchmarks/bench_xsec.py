@@ -13,9 +13,9 @@ import time
 import numpy as np
 
 import nuatom
-from nuatom import xsec
+from nuatom.neutrino import xsec
 from nuatom.response import reference_table, tabulate
-from nuatom.response_table import REFERENCE_Q_PIECES
+from nuatom.response.tables import REFERENCE_Q_PIECES
 
 CASES = (("weak", {}), ("nmm", {"mu_nu_muB": 1e-11}), ("millicharge", {"delta_q": 1e-12}))
 

@@ -5,7 +5,7 @@ all multipoles, continuum in the field of the ion), not measured or evaluated da
 photoionization chapter and ``tests/test_photo_data.py`` read them; the test recomputes a
 few rows with :func:`cross_sections_barn` and requires agreement to 1e-6.
 
-Physics choices (the same as :func:`nuatom.photo.photoionization` with ``hole=True``,
+Physics choices (the same as :func:`nuatom.continuum.photoionization.photoionization` with ``hole=True``,
 except for one case):
 
 * every subshell holding at least one electron is ionized with the continuum computed in
@@ -42,8 +42,8 @@ import time
 import numpy as np
 
 import nuatom
-from nuatom.continuum import ContinuumSolver
-from nuatom.photo import subshell_cross_section_au
+from nuatom.continuum.solver import ContinuumSolver
+from nuatom.continuum.photoionization import subshell_cross_section_au
 from nuatom.units import BARN_CM2, BOHR_CM, HARTREE_KEV, kev_to_hartree
 
 ELEMENTS = ("Ge", "Xe")
@@ -110,7 +110,7 @@ def cross_sections_barn(element: str, omega_keV, executor=None, *, gauge: str = 
     Returns ``{label: array}`` in the atom's orbital order (occupied subshells only).
     ``executor``: optional :class:`concurrent.futures.Executor` (tasks are chunks of
     energies of one subshell; each worker rebuilds the atom from the disk cache).
-    ``gauge`` and ``only_e1`` as in :func:`nuatom.photo.photoionization` (the tables use
+    ``gauge`` and ``only_e1`` as in :func:`nuatom.continuum.photoionization.photoionization` (the tables use
     the defaults: velocity gauge, all multipoles).
     """
     omega = np.atleast_1d(np.asarray(omega_keV, float))

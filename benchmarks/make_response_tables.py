@@ -2,8 +2,8 @@
 
 The tables are **nuatom's own results** (frozen-core Dirac–Hartree–Fock, continuum in the
 field of the ion with a hole in the ionized subshell, all multipoles and partial waves to
-the package tolerances), made with :func:`nuatom.response.tabulate` and then summed over
-subshells (:meth:`nuatom.response.ResponseTable.summed`) to keep the files small; the
+the package tolerances), made with :func:`nuatom.response.engine.tabulate` and then summed over
+subshells (:meth:`nuatom.response.engine.ResponseTable.summed`) to keep the files small; the
 per-subshell breakdown is recomputed where a chapter shows it. They hold all 20 bilinear
 multipole sums, so every current (vector, axial, weak with any c_V, c_A) follows.
 
@@ -53,7 +53,7 @@ def T_grid_keV(atom) -> np.ndarray:
 
 
 def q_grid_keV() -> np.ndarray:
-    """Momentum transfers (keV/c): :func:`nuatom.response.reference_q_grid_keV`."""
+    """Momentum transfers (keV/c): :func:`nuatom.response.engine.reference_q_grid_keV`."""
     return reference_q_grid_keV()
 
 

@@ -1,17 +1,17 @@
 """Export nuatom's ionization tables ``nuatom/data/xsec/{Ge,Xe}.npz``, ``.csv`` and
 ``{Ge,Xe}_integrals.npz``.
 
-``<el>_integrals.npz``: the seven coupling integrals of :func:`nuatom.xsec.coupling_integrals`
+``<el>_integrals.npz``: the seven coupling integrals of :func:`nuatom.neutrino.xsec.coupling_integrals`
 for methods ab-initio, epa, lpa on a dense grid (``E_DENSE_KEV`` × the reference T grid);
-:class:`nuatom.xsec.IonizationTable` interpolates them for any flavour, parameters and
+:class:`nuatom.neutrino.xsec.IonizationTable` interpolates them for any flavour, parameters and
 (E_ν, T) (used for rates over neutrino spectra, method "ab-initio" of
-:mod:`nuatom.sensitivity`).
+:mod:`nuatom.experiments.sensitivity`).
 
 ``<el>.npz`` / ``<el>.csv``: dσ/dT of standard cases, for users who want numbers:
 
 Per atom, on the standard grid: every neutrino energy of ``E_NU_KEV`` × the energy
-transfers of the packaged reference response table (:func:`nuatom.response.reference_table`),
-for each process and method (:func:`nuatom.xsec.ionization_dsigma_dT`):
+transfers of the packaged reference response table (:func:`nuatom.response.engine.reference_table`),
+for each process and method (:func:`nuatom.neutrino.xsec.ionization_dsigma_dT`):
 
 * ``weak`` for ν̄_e, ν_e, ν_μ (SM couplings, sin²θ_W = nuatom.units.SIN2_THETA_W);
 * ``nmm`` at μ_ν = 1e-11 μ_B (scales as μ_ν²);
@@ -37,7 +37,7 @@ import time
 import numpy as np
 
 import nuatom
-from nuatom import xsec
+from nuatom.neutrino import xsec
 from nuatom.response import reference_table
 
 E_NU_KEV = (10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)

@@ -16,7 +16,7 @@ import zipfile
 
 import numpy as np
 
-from . import __version__
+from nuatom import __version__
 
 __all__ = ["cache_dir", "load", "save", "key_text"]
 

@@ -12,7 +12,8 @@ import json
 import pkgutil
 import sys
 
-from . import __version__, commands
+from nuatom import __version__
+from nuatom import commands
 
 
 def _command_modules():

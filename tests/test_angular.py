@@ -1,4 +1,4 @@
-"""Angular-momentum algebra (nuatom.angular) against independent oracles.
+"""Angular-momentum algebra (nuatom.numerics.angular) against independent oracles.
 
 Oracles
 -------
@@ -31,7 +31,7 @@ from sympy import Rational
 from sympy.physics import wigner as sw
 from sympy.physics.quantum.cg import CG
 
-from nuatom import angular as ang
+from nuatom.numerics import angular as ang
 
 RTOL = 1e-12
 ATOL_TINY = 1e-14

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy.special import spherical_jn
 
-from nuatom.bessel import bessel_blocks, spherical_jn_all
+from nuatom.numerics.bessel import bessel_blocks, spherical_jn_all
 
 
 @pytest.mark.parametrize("L_max", [0, 1, 7, 60, 300])

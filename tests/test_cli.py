@@ -129,7 +129,7 @@ def test_bad_energy_exits_with_message():
     [["--flavor", "nux", "--E-nu", "1000", "--T", "1"],       # argparse choices
      ["--E-nu", "1000", "--T", "1,x"],                        # not a number list
      ["--process", "photon", "--E-nu", "1000", "--T", "1"],
-     ["--E-nu", "1000", "--T", "nan"]],                       # ValueError from nuatom.free
+     ["--E-nu", "1000", "--T", "nan"]],                       # ValueError from nuatom.neutrino.free
 )
 def test_bad_arguments_exit_2(bad_args, capsys):
     with pytest.raises(SystemExit) as exc:

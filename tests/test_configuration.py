@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from nuatom.configuration import (average_of_configuration, configuration_label, gamma_k,
+from nuatom.structure.configuration import (average_of_configuration, configuration_label, gamma_k,
                                   ground_configuration, parse_configuration,
                                   relativistic_subshells, two_csf_matrix_coefficients)
 

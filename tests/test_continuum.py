@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import nuatom
-from nuatom.analytic import coulomb_continuum_radial_function
-from nuatom.continuum import ContinuumOptions, ContinuumSolver
+from nuatom.oracles import coulomb_continuum_radial_function
+from nuatom.continuum.solver import ContinuumOptions, ContinuumSolver
 
 
 @pytest.fixture(scope="module")
@@ -68,15 +68,15 @@ def test_irregular_solution_has_constant_wronskian(energy, kappa):
     the last points) could flip sign near a node of F, which breaks W there."""
     xe = nuatom.atom("Xe")
     sol = ContinuumSolver(xe, hole="5p_3/2")
-    from nuatom.continuum import momentum_au
-    from nuatom.coulombwave import turning_point
+    from nuatom.continuum.solver import momentum_au
+    from nuatom.numerics.coulombwave import turning_point
     c2 = xe.inv_c2
     p = momentum_au(energy, c2)
     lam = 0.5 * (-1 + np.sqrt(1 + 4 * (kappa * (kappa + 1) - sol.z_ion**2 * c2)))
     eta = -sol.z_ion * (1 + energy * c2) / p
     fine, V, _, _ = sol.continuum_grid(energy, 60.0 + turning_point(lam, eta) / p)
     P1, Q1 = sol._irregular(fine, V, kappa, energy, lam, eta, p)
-    from nuatom.ode import integrate_outward
+    from nuatom.numerics.ode import integrate_outward
     i_first = sol._start_index(fine, kappa, turning_point(lam, eta) / p)
     P0, Q0 = integrate_outward(fine, V, kappa, energy, c2, 0.0, (fine.r[0] * V[0]) / fine.r[0],
                                len(fine) - 1, i_first=i_first)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from nuatom.coulomb import exchange_apply, slater_rk, yk, yk_from_density
-from nuatom.grid import GridSpec, RadialGrid
+from nuatom.structure.coulomb import exchange_apply, slater_rk, yk, yk_from_density
+from nuatom.numerics.grid import GridSpec, RadialGrid
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_exchange_kernel_short_window_matches_loop(g):
     orbQ = 0.01 * orbP
     inv_c2 = 1.0 / 137.036**2
     terms = {(0, 29): -1.0, (0, 31): -0.5, (1, 30): -0.25}
-    from nuatom.coulomb import orbital_extent
+    from nuatom.structure.coulomb import orbital_extent
     extent = orbital_extent(orbP)
     for _ in range(3):  # an out-of-bounds read shows up as run-to-run noise
         outP, outQ = exchange_apply(g, orbP, orbQ, terms, vP, vQ, inv_c2, extent, negligible=negligible)
@@ -109,8 +109,8 @@ def test_damped_yk_forms_match_power_form(g, k):
     terms of one exchange application) against the plain power form r^k, r^-(k+1),
     which is exact where those powers stay in range (k <= 24 on this grid); 1e-12 of max|Y|
     (measured ~1e-15)."""
-    from nuatom import coulomb
-    from nuatom.grid import CUMULATIVE_STENCIL
+    from nuatom.structure import coulomb
+    from nuatom.numerics.grid import CUMULATIVE_STENCIL
     h = hydrogen(g.r)
     rho = h["2p"] * g.r * np.exp(-0.2 * g.r)
     plain = coulomb._yk_kernel(g.r ** k, g.r ** (-(k + 1.0)), g.drdt, rho, g.h, g._rows, g._shifts,

@@ -2,7 +2,7 @@
 import mpmath as mp
 import pytest
 
-from nuatom.coulombwave import coulomb_fg, turning_point
+from nuatom.numerics.coulombwave import coulomb_fg, turning_point
 
 
 @pytest.mark.parametrize("lam", [0, 1, 2.5, 0.9999734, 7])

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from nuatom import detector as det
+from nuatom.experiments import detector as det
 
 
 def test_atoms_per_mass():

@@ -1,6 +1,6 @@
 """Dirac integrator, bound-state solver and Green's function.
 
-References: the exact point-nucleus Dirac energies (nuatom.analytic, itself checked
+References: the exact point-nucleus Dirac energies (nuatom.oracles, itself checked
 against mpmath), scipy's solve_ivp (slow, obviously correct) for the integrator, and an
 independent finite-difference evaluation of (h - e) for the Green's function.
 """
@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from nuatom.analytic import dirac_hydrogenic_energy_hartree
-from nuatom.dirac import ConvergenceError, GreenFunction, LocalPotential, h0_apply, solve_bound
-from nuatom.grid import GridSpec, RadialGrid
-from nuatom.ode import am_coefficients, integrate_outward
+from nuatom.oracles import dirac_hydrogenic_energy_hartree
+from nuatom.structure.dirac import ConvergenceError, GreenFunction, LocalPotential, h0_apply, solve_bound
+from nuatom.numerics.grid import GridSpec, RadialGrid
+from nuatom.numerics.ode import am_coefficients, integrate_outward
 from nuatom.units import C_AU
 
 INV_C2 = 1.0 / C_AU**2

@@ -1,88 +1,82 @@
-"""environment.yml (conda) and pyproject.toml (pip) must describe the same environment:
-the runtime dependencies plus the ``test`` and ``book`` extras, with the same version
-bounds. Conda has no extras syntax, so ``dask[distributed]`` appears there as ``dask`` and
-``distributed``; ``python`` (the interpreter) and ``pip`` (the installer, with ``-e .``)
-are not dependencies and are compared separately.
+"""The locked environment: requirements.lock covers every dependency of pyproject.toml
+within its declared range, and environment.yml (conda) pins the same versions.
+
+``pyproject.toml`` keeps version *ranges* for people who install nuatom as a library;
+``requirements.lock`` (``make lock``: ``uv pip compile`` for Python 3.11 on Linux) pins
+every direct and transitive dependency for ``make test``, ``make book`` and CI; and
+``environment.yml`` is generated from both (``.ci/environment_from_lock.py``).
 """
 from __future__ import annotations
 
+import importlib.util
 import pathlib
-import re
 import tomllib
 
+import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-# name, optional [extras], optional version specifier (">=1.0.4,<2")
-REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(.*?)\s*$")
-# pip extras that conda ships as separate packages
-CONDA_SPLITS = {("dask", "distributed"): ("dask", "distributed")}
+_spec = importlib.util.spec_from_file_location("environment_from_lock",
+                                               ROOT / ".ci" / "environment_from_lock.py")
+lockmod = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lockmod)
 
 
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def parse(requirement: str) -> tuple[str, tuple[str, ...], str]:
-    match = REQUIREMENT.match(requirement)
-    assert match, f"cannot parse requirement {requirement!r}"
-    name, extras, spec = match.groups()
-    extras_t = tuple(sorted(normalize(e) for e in extras.split(","))) if extras else ()
-    return normalize(name), extras_t, spec.replace(" ", "")
-
-
-def pyproject_dependencies() -> dict[str, str]:
+def pyproject_requirements() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = list(project["dependencies"])
+    found = list(project["dependencies"])
     for extra in ("test", "book"):
-        requirements += project["optional-dependencies"][extra]
-    deps: dict[str, str] = {}
-    for requirement in requirements:
-        name, extras, spec = parse(requirement)
-        names = CONDA_SPLITS.get((name, *extras), (name,))
-        for conda_name in names:
-            assert deps.get(conda_name, spec) == spec, f"{conda_name} listed twice with different bounds"
-            deps[conda_name] = spec
-    return deps
+        found += project["optional-dependencies"][extra]
+    return [Requirement(r) for r in found]
 
 
-def environment() -> tuple[dict[str, str], dict]:
+def lock() -> dict[str, str]:
+    return lockmod.locked_versions((ROOT / "requirements.lock").read_text())
+
+
+@pytest.mark.parametrize("requirement", pyproject_requirements(), ids=str)
+def test_lock_pins_every_dependency_within_its_range(requirement):
+    pins = lock()
+    name = lockmod.normalize(requirement.name)
+    assert name in pins, f"{name} is in pyproject.toml but not in requirements.lock: run `make lock`"
+    assert requirement.specifier.contains(Version(pins[name]), prereleases=True), (
+        f"locked {name}=={pins[name]} is outside pyproject's range {requirement.specifier}")
+
+
+def test_lock_pins_transitive_dependencies_too():
+    pins = lock()
+    # the lock is a full resolution, not a copy of the direct list: numba brings llvmlite,
+    # matplotlib brings pillow, jupyter-book brings sphinx
+    for transitive in ("llvmlite", "pillow", "sphinx"):
+        assert transitive in pins
+    assert all(pins.values()), "every lock line must carry an exact version"
+
+
+def test_environment_yml_pins_the_locked_versions():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    deps: dict[str, str] = {}
-    extra: dict = {}
+    pins = lock()
+    conda = {}
     for entry in env["dependencies"]:
-        if isinstance(entry, dict):            # the nested "pip:" list
-            extra.update(entry)
+        if isinstance(entry, dict):
             continue
-        name, extras, spec = parse(str(entry))
-        assert not extras, f"conda cannot install extras: {entry}"
-        if name in ("python", "pip"):
-            extra[name] = spec
-            continue
-        assert name not in deps, f"{name} listed twice in environment.yml"
-        deps[name] = spec
-    return deps, extra
+        name, _, version = str(entry).partition("==")
+        if version:
+            conda[lockmod.normalize(name)] = version
+    expected = {}
+    for requirement in pyproject_requirements():
+        for conda_name in lockmod.conda_names(lockmod.normalize(requirement.name),
+                                              tuple(sorted(requirement.extras))):
+            expected[conda_name] = pins[conda_name]
+    assert conda == expected
+    assert "python=3.11" in env["dependencies"]
+    pip_entries = [e for e in env["dependencies"] if isinstance(e, dict)]
+    assert pip_entries and "-e ." in pip_entries[0]["pip"], "environment.yml must install nuatom itself"
 
 
-def test_same_dependencies_and_bounds():
-    pip_deps = pyproject_dependencies()
-    conda_deps, _ = environment()
-    assert sorted(conda_deps) == sorted(pip_deps), (
-        f"only in environment.yml: {sorted(set(conda_deps) - set(pip_deps))}; "
-        f"only in pyproject.toml: {sorted(set(pip_deps) - set(conda_deps))}")
-    assert conda_deps == pip_deps
-
-
-def test_python_version_and_editable_install():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    _, extra = environment()
-    assert extra["python"] == project["requires-python"].replace(" ", "")
-    assert "-e ." in extra.get("pip", []), "environment.yml must install nuatom itself (pip: -e .)"
-
-
-def test_parser_sees_extras_and_bounds():
-    # guard for the parser itself: a test of the environment that cannot parse would pass vacuously
-    assert parse("dask[distributed]>=2024.1") == ("dask", ("distributed",), ">=2024.1")
-    assert parse("jupyter-book>=1.0.4,<2") == ("jupyter-book", (), ">=1.0.4,<2")
-    assert parse("PyYAML >= 6") == ("pyyaml", (), ">=6")
-    assert len(pyproject_dependencies()) >= 10
+def test_lock_parser_reads_pins_and_ignores_comments():
+    # guard for the parser itself: a check of the lock that cannot parse would pass vacuously
+    text = "# header\nnumpy==2.4.6\n    # via nuatom\nDask[Distributed]==2026.8.0\nfoo-bar==1.0 ; python_version<'4'\n"
+    assert lockmod.locked_versions(text) == {"numpy": "2.4.6", "dask": "2026.8.0", "foo-bar": "1.0"}
+    assert len(lock()) > 100

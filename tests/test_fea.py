@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
-from nuatom import fea, free
+from nuatom.neutrino import fea
+from nuatom.neutrino import free
+from nuatom.neutrino.properties import NeutrinoProperties
 
 # reference-values §3.1 (xraydb 4.5.8 / Elam tables), eV
 GE_EDGES = {"1s": 11103.0, "2s": 1414.6, "2p1/2": 1248.1, "2p3/2": 1217.0, "3s": 180.1, "3p1/2": 124.9,
@@ -40,10 +42,11 @@ def test_fea_equals_free_atom_above_K_edge_and_steps_below():
     for process, kw in (("weak", {}), ("nmm", {"mu_nu_muB": 1e-11}), ("millicharge", {"delta_q": 1e-12}),
                         ("total", {"mu_nu_muB": 1e-11, "delta_q": 1e-13, "r2_cm2": 1e-32})):
         T = np.array([40.0, 100.0])
-        assert np.allclose(fea.dsigma_dT_fea("Xe", process, E, T, "nue", **kw),
-                           fea.dsigma_dT_free_atom("Xe", process, E, T, "nue", **kw), rtol=1e-14)
-        assert np.allclose(fea.dsigma_dT_free_atom("Xe", process, E, T, "nue", **kw),
-                           54 * free.dsigma_dT(process, E, T, "nue", **kw), rtol=1e-14)
+        nu = NeutrinoProperties("nue", **kw)
+        assert np.allclose(fea.dsigma_dT_fea("Xe", process, E, T, nu),
+                           fea.dsigma_dT_free_atom("Xe", process, E, T, nu), rtol=1e-14)
+        assert np.allclose(fea.dsigma_dT_free_atom("Xe", process, E, T, nu),
+                           54 * free.dsigma_dT(process, E, T, nu), rtol=1e-14)
     # T = 1 keV in Xe: 40 electrons bound by less than 1 keV (xraydb edges: M3 = 0.9406 keV
     # is below, M2 = 1.0021 keV above: 3p3/2 + 3d + n=4 + n=5 = 4 + 10 + 18 + 8)
     assert fea.dsigma_dT_fea("Xe", "weak", E, 1.0, "nue") == pytest.approx(40 * free.dsigma_dT_weak(E, 1.0, "nue"))
@@ -52,7 +55,7 @@ def test_fea_equals_free_atom_above_K_edge_and_steps_below():
 def test_zero_outside_kinematics_no_nan():
     E = np.array([[10.0], [100.0]])
     T = np.array([0.0, 0.005, 5.0, 500.0])
-    out = fea.dsigma_dT_fea("Ge", "total", E, T, "nuebar", mu_nu_muB=1e-11, delta_q=1e-12)
+    out = fea.dsigma_dT_fea("Ge", "total", E, T, NeutrinoProperties("nuebar", mu_nu_muB=1e-11, delta_q=1e-12))
     assert np.all(np.isfinite(out))
     assert out[0, 2] == 0.0 and out[0, 3] == 0.0 and out[1, 3] == 0.0   # T > T_max
     assert np.all(out[:, 0] == 0.0)

@@ -1,4 +1,4 @@
-"""Free-electron cross sections (nuatom.free) against hand-derived numbers and an
+"""Free-electron cross sections (nuatom.neutrino.free) against hand-derived numbers and an
 algebraically different form of the same physics.
 
 Oracles
@@ -21,8 +21,9 @@ import numpy as np
 import pytest
 from scipy import constants as sc
 
-from nuatom import free
-from nuatom.kinematics import t_max_free_keV
+from nuatom.neutrino import free
+from nuatom.neutrino.kinematics import t_max_free_keV
+from nuatom.neutrino.properties import NeutrinoProperties
 
 # --- constants straight from scipy.constants (independent of nuatom.units) -------------
 ALPHA = sc.fine_structure
@@ -137,9 +138,9 @@ def test_couplings_standard_model():
     # ν_e: g_V = -1/2 + 2s² + 1, g_A = -1/2 + 1 (the seed talk's c_V, c_A); ν_μ: no CC part
     c = free.couplings("nue")
     assert (c.g_V, c.g_A, c.antineutrino) == (pytest.approx(0.5 + 2 * S2), 0.5, False)
-    c = free.couplings("numubar", 0.25)
+    c = free.couplings(NeutrinoProperties("numubar", sin2_theta_w=0.25))
     assert (c.g_V, c.g_A, c.antineutrino, c.g_A_signed) == (0.0, -0.5, True, 0.5)
-    c = free.couplings("NuEBar", g_V=0.3, g_A=0.1)      # NSI override, case-insensitive flavour
+    c = free.couplings(NeutrinoProperties("NuEBar", g_V=0.3, g_A=0.1))      # NSI override, case-insensitive flavour
     assert (c.g_V, c.g_A_signed) == (0.3, -0.1)
 
 
@@ -159,9 +160,9 @@ def test_weak_matches_chiral_form(flavor):
 
 def test_weak_nsi_and_sin2_overrides():
     E, T = 1000.0, np.array([1.0, 100.0, 500.0])
-    np.testing.assert_allclose(free.dsigma_dT_weak(E, T, "nuebar", g_V=0.2, g_A=-0.7),
+    np.testing.assert_allclose(free.dsigma_dT_weak(E, T, NeutrinoProperties("nuebar", g_V=0.2, g_A=-0.7)),
                                chiral_form(E, T, 0.2, -0.7, True), rtol=1e-12)
-    np.testing.assert_allclose(free.dsigma_dT_weak(E, T, "numu", sin2_theta_w=0.2229),
+    np.testing.assert_allclose(free.dsigma_dT_weak(E, T, NeutrinoProperties("numu", sin2_theta_w=0.2229)),
                                chiral_form(E, T, -0.5 + 2 * 0.2229, -0.5, False), rtol=1e-12)
 
 
@@ -171,7 +172,7 @@ def test_charge_radius_enters_as_gV_shift():
     dgv = math.sqrt(2) * math.pi * ALPHA * (r2 / HBARC2) / (3 * GF)
     for flavor in ("nue", "nuebar", "numu"):
         g_V, g_A, anti = SM[flavor]
-        np.testing.assert_allclose(free.dsigma_dT_weak(E, T, flavor, r2_cm2=r2),
+        np.testing.assert_allclose(free.dsigma_dT_weak(E, T, NeutrinoProperties(flavor, r2_cm2=r2)),
                                    chiral_form(E, T, g_V + dgv, g_A, anti), rtol=1e-12)
 
 
@@ -183,7 +184,7 @@ def test_nmm_shape():
     expected = math.pi * ALPHA**2 / ME**2 * (1e-11) ** 2 * (1 / T - 1 / E) * HBARC2
     np.testing.assert_allclose(free.dsigma_dT_nmm(E, T, 1e-11), expected, rtol=1e-12)
     # flavour does not matter and μ enters squared
-    assert free.dsigma_dT("nmm", E, 1.0, "numu", mu_nu_muB=-2e-11) == pytest.approx(
+    assert free.dsigma_dT("nmm", E, 1.0, NeutrinoProperties("numu", mu_nu_muB=-2e-11)) == pytest.approx(
         4 * free.dsigma_dT_nmm(E, 1.0, 1e-11), rel=1e-14)
 
 
@@ -206,8 +207,8 @@ def test_millicharge_shift_sign():
     # A positive neutrino charge (opposite to the electron's) interferes destructively with
     # the ν_e weak amplitude, whose g_V = 1/2 + 2s² > 0: total(+δ) < total(-δ).
     E, T = 1000.0, 5.0
-    plus = free.dsigma_dT_total(E, T, "nue", delta_q=1e-13)
-    minus = free.dsigma_dT_total(E, T, "nue", delta_q=-1e-13)
+    plus = free.dsigma_dT_total(E, T, NeutrinoProperties("nue", delta_q=1e-13))
+    minus = free.dsigma_dT_total(E, T, NeutrinoProperties("nue", delta_q=-1e-13))
     assert plus < minus
     # the whole photon amplitude sits in g_V, so total(±δ) = chiral form with g_V ± |δg_V|
     g_V, g_A, _ = SM["nue"]
@@ -225,7 +226,7 @@ def test_total_adds_amplitudes_and_nmm():
                - math.sqrt(2) * math.pi * ALPHA * dq / (GF * ME * T))
         expected = (chiral_form(E, T, g_V + dgv, g_A, anti)
                     + math.pi * ALPHA**2 / ME**2 * mu**2 * (1 / T - 1 / E) * HBARC2)
-        got = free.dsigma_dT("total", E, T, flavor, mu_nu_muB=mu, delta_q=dq, r2_cm2=r2)
+        got = free.dsigma_dT("total", E, T, NeutrinoProperties(flavor, mu_nu_muB=mu, delta_q=dq, r2_cm2=r2))
         np.testing.assert_allclose(got, expected, rtol=1e-11)
     # with no new physics, total == weak
     np.testing.assert_array_equal(free.dsigma_dT("total", E, T, "nue"), free.dsigma_dT_weak(E, T, "nue"))
@@ -238,10 +239,10 @@ def test_outside_kinematic_range_is_zero_not_nan():
     T_max = float(t_max_free_keV(E))
     T = np.array([0.0, T_max * (1 + 1e-12), 2 * T_max, 1e6])
     for process in free.PROCESSES:
-        out = free.dsigma_dT(process, E, T, "nue", mu_nu_muB=1e-11, delta_q=1e-12, r2_cm2=1e-32)
+        out = free.dsigma_dT(process, E, T, NeutrinoProperties("nue", mu_nu_muB=1e-11, delta_q=1e-12, r2_cm2=1e-32))
         assert np.all(out == 0.0), process
     # E = 0 (no neutrino) is allowed input and gives 0, not a division by zero
-    assert free.dsigma_dT("total", 0.0, 1.0, mu_nu_muB=1e-11, delta_q=1e-12) == 0.0
+    assert free.dsigma_dT("total", 0.0, 1.0, NeutrinoProperties(mu_nu_muB=1e-11, delta_q=1e-12)) == 0.0
     # just inside T_max the value is finite and positive
     assert 0 < free.dsigma_dT_weak(E, T_max * (1 - 1e-12), "nuebar") < 1e-48
 
@@ -249,11 +250,11 @@ def test_outside_kinematic_range_is_zero_not_nan():
 def test_broadcasting_matches_scalar_loop():
     E = np.array([100.0, 1000.0, 3000.0])[:, None]
     T = np.array([0.5, 5.0, 90.0, 1500.0])
-    grid = free.dsigma_dT("total", E, T, "nuebar", mu_nu_muB=1e-11, delta_q=1e-12)
+    grid = free.dsigma_dT("total", E, T, NeutrinoProperties("nuebar", mu_nu_muB=1e-11, delta_q=1e-12))
     assert grid.shape == (3, 4)
     for i, e in enumerate(E[:, 0]):
         for j, t in enumerate(T):
-            assert grid[i, j] == free.dsigma_dT("total", e, t, "nuebar", mu_nu_muB=1e-11, delta_q=1e-12)
+            assert grid[i, j] == free.dsigma_dT("total", e, t, NeutrinoProperties("nuebar", mu_nu_muB=1e-11, delta_q=1e-12))
     assert np.ndim(free.dsigma_dT_weak(1000.0, 1.0)) == 0
     assert free.dsigma_dT_weak(1000.0, [1.0, 10.0], "nuebar").shape == (2,)
 
@@ -268,11 +269,11 @@ def test_broadcasting_matches_scalar_loop():
         (lambda: free.dsigma_dT_millicharge(-5.0, 1.0, 1e-12), "E_nu_keV"),
         (lambda: free.dsigma_dT_weak(1000.0, 1.0, "nu_sterile"), "flavor"),
         (lambda: free.dsigma_dT("photon", 1000.0, 1.0), "process"),
-        (lambda: free.dsigma_dT("nmm", 1000.0, 1.0, "nux", mu_nu_muB=1e-11), "flavor"),
-        (lambda: free.dsigma_dT_weak(1000.0, 1.0, sin2_theta_w=1.5), "sin2_theta_w"),
+        (lambda: free.dsigma_dT("nmm", 1000.0, 1.0, NeutrinoProperties("nux", mu_nu_muB=1e-11)), "flavor"),
+        (lambda: free.dsigma_dT_weak(1000.0, 1.0, NeutrinoProperties(sin2_theta_w=1.5)), "sin2_theta_w"),
         (lambda: free.dsigma_dT_nmm(1000.0, 1.0, np.inf), "mu_nu_muB"),
         (lambda: free.dsigma_dT_millicharge(1000.0, 1.0, np.nan), "delta_q"),
-        (lambda: free.dsigma_dT_weak(1000.0, 1.0, r2_cm2="big"), "r2_cm2"),
+        (lambda: free.dsigma_dT_weak(1000.0, 1.0, NeutrinoProperties(r2_cm2="big")), "r2_cm2"),
     ],
 )
 def test_bad_input_raises_value_error_naming_the_argument(call, match):

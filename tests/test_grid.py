@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from nuatom.grid import GridSpec, RadialGrid, lagrange_interval_weights, make_grid
+from nuatom.numerics.grid import GridSpec, RadialGrid, lagrange_interval_weights, make_grid
 
 
 def grid(n=2000, rmin=1e-7, rmax=60.0, b=4.0):

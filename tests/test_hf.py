@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 import nuatom
-from nuatom.configuration import EnergyExpression, Subshell, parse_configuration, relativistic_subshells
-from nuatom.dirac import ConvergenceError
-from nuatom.grid import GridSpec, make_grid
-from nuatom.hf import HFOptions, solve_scf
-from nuatom.structure import DEFAULT_GRID
+from nuatom.structure.configuration import EnergyExpression, Subshell, parse_configuration, relativistic_subshells
+from nuatom.structure.dirac import ConvergenceError
+from nuatom.numerics.grid import GridSpec, make_grid
+from nuatom.structure.hf import HFOptions, solve_scf
+from nuatom.structure.atoms import DEFAULT_GRID
 
 # Non-relativistic point-nucleus Hartree-Fock limits: numerical HF / Bunge, Barrientos &
 # Bunge, ADNDT 53, 113 (1993); values as quoted in the DHF issue.
@@ -90,8 +90,8 @@ def test_energy_expressions_agree_at_convergence():
     # sum w <a|h0|a> + E2 (variational) equals sum w eps - E2 when stationary; the
     # exchange images h0 phi are exact, so the two agree to rounding
     opts = HFOptions(grid=GridSpec(1e-7, 60.0, 2000, 4.0))
-    from nuatom.configuration import average_of_configuration
-    from nuatom.nucleus import NuclearModel, nuclear_potential
+    from nuatom.structure.configuration import average_of_configuration
+    from nuatom.structure.nucleus import NuclearModel, nuclear_potential
     g = make_grid(opts.grid)
     v = nuclear_potential(g, 18, NuclearModel.for_element(18))
     res = solve_scf(average_of_configuration(parse_configuration("[Ne]3s2.3p6")), g, v, 0.0, 18, opts)

@@ -1,4 +1,4 @@
-"""Free-electron and bound-electron kinematics (nuatom.kinematics).
+"""Free-electron and bound-electron kinematics (nuatom.neutrino.kinematics).
 
 Hand-derived values use m_e = 510.999 keV; the tolerance is half a unit in the last digit
 given. Relations between functions are checked to rounding (1e-12).
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nuatom import kinematics as kin
+from nuatom.neutrino import kinematics as kin
 from nuatom.units import ME_KEV
 
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from nuatom.grid import GridSpec, RadialGrid
-from nuatom.nucleus import NuclearModel, fermi_parameters_fm, nuclear_potential, rms_radius_fm
+from nuatom.numerics.grid import GridSpec, RadialGrid
+from nuatom.structure.nucleus import NuclearModel, fermi_parameters_fm, nuclear_potential, rms_radius_fm
 from nuatom.units import fm_to_bohr
 
 

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 import nuatom
-from nuatom.analytic import hydrogen_1s_photoionization_cm2
-from nuatom.continuum import ContinuumSolver
-from nuatom.dirac import LocalPotential, solve_bound
-from nuatom.operators import bessel_table, multipole_radial
-from nuatom.photo import photoionization
+from nuatom.oracles import hydrogen_1s_photoionization_cm2
+from nuatom.continuum.solver import ContinuumSolver
+from nuatom.structure.dirac import LocalPotential, solve_bound
+from nuatom.continuum.multipoles import bessel_table, multipole_radial
+from nuatom.continuum.photoionization import photoionization
 from nuatom.units import ALPHA, BARN_CM2, C_AU, HARTREE_KEV
 
 OMEGA_HARTREE = np.array([0.5000001, 0.55, 1.0, 3.0, 10.0, 100.0])
@@ -18,7 +18,7 @@ OMEGA_HARTREE = np.array([0.5000001, 0.55, 1.0, 3.0, 10.0, 100.0])
 @pytest.mark.parametrize("gauge", ["velocity", "length"])
 def test_hydrogen_stobbe(gauge):
     # Issue acceptance: within 1e-4 of the exact non-relativistic dipole (Stobbe) cross
-    # section, threshold value 6.304e-18 cm^2 (nuatom.analytic, checked against mpmath)
+    # section, threshold value 6.304e-18 cm^2 (nuatom.oracles, checked against mpmath)
     h = nuatom.atom("H", relativistic=False, nucleus="point")
     r = photoionization(h, OMEGA_HARTREE * HARTREE_KEV, gauge=gauge, only_e1=True, long_wavelength=True)
     ref = np.array([hydrogen_1s_photoionization_cm2(w) for w in OMEGA_HARTREE]) / BARN_CM2

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import nuatom
-from nuatom import analytic
+from nuatom import oracles as analytic
 from nuatom import response as R
-from nuatom.continuum import ContinuumSolver
+from nuatom.continuum.solver import ContinuumSolver
 from nuatom.units import C_AU, HARTREE_KEV, kev_to_hartree, q_kev_to_au
 
 Q_AU = np.geomspace(0.05, 60.0, 25)
@@ -25,7 +25,7 @@ def hydrogen():
 @pytest.mark.parametrize("T", T_HARTREE)
 def test_hydrogen_charge_response_matches_analytic(hydrogen, T):
     # Issue acceptance: hydrogen numerics within 1e-4 of the analytic S(q, T) (Landau &
-    # Lifshitz §148, nuatom.analytic); q up to 60/bohr exercises the high-q taper. The
+    # Lifshitz §148, nuatom.oracles); q up to 60/bohr exercises the high-q taper. The
     # measured agreement is ~2e-6 (continuum tolerance 1e-8, order-8 quadrature).
     h, solver = hydrogen
     S, info = R.subshell_basis_sums(solver, h.orbital("1s"), T, Q_AU)
@@ -241,7 +241,7 @@ def test_worker_chunk_releases_continuum_grids(hydrogen):
     # grids of one energy transfer are never reused at another, so the worker drops them
     # after each chunk (they held GBs per worker over a 128 x 256 Xe table); the result of
     # a second identical chunk, which must rebuild them, is unchanged
-    from nuatom import response_table as rt
+    from nuatom.response import tables as rt
     h, _ = hydrogen
     options = R.ResponseOptions()
     payload = {"atom": h.spec(), "label": "1s", "options": options, "kinds": R.kinds_for(),

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from nuatom import cli, detector as det, fea, sensitivity as S, sources, units as u
+from nuatom import cli
+from nuatom.experiments import detector as det
+from nuatom.neutrino import fea
+from nuatom.experiments import sensitivity as S
+from nuatom.neutrino.properties import NeutrinoProperties
+from nuatom.neutrino import sources
+from nuatom import units as u
 
 
 def _brute_rate(src, element, T, process="total", **em):
@@ -17,9 +23,9 @@ def _brute_rate(src, element, T, process="total", **em):
     total = 0.0
     for c in src.continua:
         def f(E):
-            return sum(float(w) * float(fea.dsigma_dT_fea(element, process, E, T, fl, **em)) * float(c.dphi_dE(E))
+            return sum(float(w) * float(fea.dsigma_dT_fea(element, process, E, T, NeutrinoProperties(fl, **em))) * float(c.dphi_dE(E))
                        for fl, w in src.flavor_weights(c, np.array(E)))
-        Emin = max(float(np.squeeze(np.asarray(__import__("nuatom").kinematics.e_nu_min_free_keV(T)))), c.E_min_keV)
+        Emin = max(float(np.squeeze(np.asarray(__import__("nuatom").neutrino.kinematics.e_nu_min_free_keV(T)))), c.E_min_keV)
         pts = sorted({Emin, c.E_max_keV, *[b for b in c.breakpoints_keV if Emin < b < c.E_max_keV]})
         for a, b in zip(pts[:-1], pts[1:]):
             # beta spectra vanish like sqrt(b - E): substitute E = b - t^2 on the last 10%
@@ -28,7 +34,7 @@ def _brute_rate(src, element, T, process="total", **em):
             total += integrate.quad(lambda t: 2 * t * f(b - t * t), 0.0, math.sqrt(d), limit=400, epsrel=1e-11)[0]
     for l in src.lines:
         for fl, w in src.flavor_weights(l, np.array([l.E_keV])):
-            total += l.flux_cm2_s * float(w[0]) * float(fea.dsigma_dT_fea(element, process, l.E_keV, T, fl, **em))
+            total += l.flux_cm2_s * float(w[0]) * float(fea.dsigma_dT_fea(element, process, l.E_keV, T, NeutrinoProperties(fl, **em)))
     return total * tgt.atoms_per_kg(element) * 86400.0
 
 
@@ -36,7 +42,7 @@ def _brute_rate(src, element, T, process="total", **em):
 def test_reactor_rate_against_quadrature(T):
     src = sources.reactor_source(flux_cm2_s=6.4e12)
     em = dict(mu_nu_muB=3e-11, delta_q=2e-12, r2_cm2=1e-31)
-    got = S.differential_rate(src, "Ge", [T], em=S.EMParameters(**em))[0]
+    got = S.differential_rate(src, "Ge", [T], neutrino=NeutrinoProperties(**em))[0]
     assert got == pytest.approx(_brute_rate(src, "Ge", T, **em), rel=1e-6)
 
 
@@ -165,10 +171,10 @@ def test_sm_one_percent_row_definition():
     e = S.load_experiment("sm-1percent")
     src = S.build_source(e.source_spec)
     R0 = S.differential_rate(src, "Ge", [0.1])[0]
-    Rmu = S.differential_rate(src, "Ge", [0.1], em=S.EMParameters(mu_nu_muB=r.mu_nu_90_muB))[0]
+    Rmu = S.differential_rate(src, "Ge", [0.1], neutrino=NeutrinoProperties(mu_nu_muB=r.mu_nu_90_muB))[0]
     assert Rmu / R0 - 1 == pytest.approx(0.01, rel=1e-6)
     for key, field in (("delta_q", "delta_q"), ("r2", "r2_cm2")):
         lo, hi = (r.delta_q_interval if key == "delta_q" else r.r2_interval_cm2)
         for v in (lo, hi):
-            Rv = S.differential_rate(src, "Ge", [0.1], em=S.EMParameters(**{field: v}))[0]
+            Rv = S.differential_rate(src, "Ge", [0.1], neutrino=NeutrinoProperties(**{field: v}))[0]
             assert abs(Rv / R0 - 1) == pytest.approx(0.01, rel=1e-6)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from nuatom import sources as s
+from nuatom.neutrino import sources as s
 
 
 def test_pp_endpoint_matches_quoted_value():

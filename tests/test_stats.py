@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy import optimize, stats as st
 
-from nuatom import stats
+from nuatom.experiments import stats
 
 
 def _model(b=100.0, n=10, tau=None, s0=0.0, lin=0.0):

@@ -9,7 +9,7 @@ import pytest
 
 import nuatom
 from nuatom import cache
-from nuatom.structure import element_Z, parse_orbital_label
+from nuatom.structure.atoms import element_Z, parse_orbital_label
 
 
 def test_element_parsing():

@@ -1,5 +1,5 @@
-"""Sum rules of the charge response (nuatom.sumrules) against independent oracles:
-exact hydrogen (nuatom.analytic, Landau & Lifshitz §148), the exact f-sum Z q^2/2 and
+"""Sum rules of the charge response (nuatom.response.sumrules) against independent oracles:
+exact hydrogen (nuatom.oracles, Landau & Lifshitz §148), the exact f-sum Z q^2/2 and
 closure 1 - F_el^2, a sympy/Wigner-3j evaluation of the Waller-Hartree sum, and free
 electrons for Voloshin's normalisation."""
 import concurrent.futures as cf
@@ -11,8 +11,8 @@ from scipy.special import spherical_jn
 from sympy.physics.wigner import wigner_3j
 
 import nuatom
-from nuatom import analytic
-from nuatom import sumrules as sr
+from nuatom import oracles as analytic
+from nuatom.response import sumrules as sr
 from nuatom.response import ResponseOptions, tabulate
 from nuatom.units import HARTREE_KEV, ME_KEV, MOMENTUM_AU_KEV, q_kev_to_au
 

@@ -1,4 +1,4 @@
-"""Neutrino-impact ionization cross sections (nuatom.xsec) against independent oracles:
+"""Neutrino-impact ionization cross sections (nuatom.neutrino.xsec) against independent oracles:
 the free-electron formulas of nuatom.free (free-electron-gas response fed into the same
 integrator), explicit Dirac-matrix traces for the lepton tensors, a closed-form EPA
 integral, and the impulse limit of hydrogen far above threshold."""
@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 import nuatom
-from nuatom import free, xsec
+from nuatom.neutrino import free
+from nuatom.neutrino import xsec
 from nuatom.response import BASIS, ResponseTable, reference_q_grid_keV, tabulate
+from nuatom.neutrino.properties import NeutrinoProperties
 
 E_GRID = (30.0, 1000.0, 10000.0)
 T_GRID = np.array([0.01, 0.1, 1.0, 10.0, 25.0, 400.0])
@@ -20,7 +22,7 @@ T_GRID = np.array([0.01, 0.1, 1.0, 10.0, 25.0, 400.0])
 @pytest.mark.parametrize("flavor", ["nue", "nuebar", "numu", "nutaubar"])
 def test_free_electron_gas_reproduces_free_formulas(E, flavor):
     """Issue acceptance: the analytic response of Z free electrons at rest, fed into the
-    same q-integration and lepton contraction, reproduces Z x nuatom.free within 1e-6 for
+    same q-integration and lepton contraction, reproduces Z x nuatom.neutrino.free within 1e-6 for
     every process (measured: ~1e-13, rounding)."""
     Z = 32
     gas = xsec.FreeElectronResponse(Z)
@@ -28,8 +30,9 @@ def test_free_electron_gas_reproduces_free_formulas(E, flavor):
              ("nmm", {"mu_nu_muB": 1e-11}), ("millicharge", {"delta_q": 1e-12}),
              ("total", {"mu_nu_muB": 2e-11, "delta_q": -1e-12, "r2_cm2": 1e-32})]
     for process, kw in cases:
-        got = xsec.dsigma_dT(process, E, T_GRID, gas, flavor, **kw)
-        want = Z * free.dsigma_dT(process, E, T_GRID, flavor, **kw)
+        neutrino = NeutrinoProperties(flavor, **kw)
+        got = xsec.dsigma_dT(process, E, T_GRID, gas, neutrino)
+        want = Z * free.dsigma_dT(process, E, T_GRID, neutrino)
         assert np.all((want == 0) == (got == 0)), process
         nz = want != 0
         np.testing.assert_allclose(got[nz], want[nz], rtol=1e-6, err_msg=f"{process} {kw}")
@@ -101,8 +104,7 @@ def test_epa_millicharge_matches_closed_form():
     table = _constant_transverse_table(T, RT)
     resp = xsec.TableResponse(table)
     E, dQ, m = 1000.0, 1e-12, 1e-4
-    got = xsec.dsigma_dT("millicharge", E, T, resp, "nue", delta_q=dQ, neutrino_mass_keV=m,
-                         approximation="EPA")
+    got = xsec.dsigma_dT("millicharge", E, T, resp, NeutrinoProperties("nue", delta_q=dQ, mass_keV=m), approximation="EPA")
     for Tv, val in zip(T, got):
         lo, hi, a = xsec.momentum_transfer_range_keV(E, Tv, m)
         S = 2 * E - Tv
@@ -115,8 +117,8 @@ def test_epa_millicharge_matches_closed_form():
 
 def test_millicharge_needs_a_neutrino_mass_and_kinematic_zeros():
     gas = xsec.FreeElectronResponse(1)
-    with pytest.raises(ValueError, match="neutrino_mass_keV"):
-        xsec.dsigma_dT("millicharge", 1000.0, 1.0, gas, delta_q=1e-12, neutrino_mass_keV=0.0)
+    with pytest.raises(ValueError, match="mass_keV"):
+        xsec.dsigma_dT("millicharge", 1000.0, 1.0, gas, NeutrinoProperties(delta_q=1e-12, mass_keV=0.0))
     with pytest.raises(ValueError, match="process"):
         xsec.dsigma_dT("anapole", 1000.0, 1.0, gas)
     with pytest.raises(ValueError, match="E_nu_keV"):
@@ -148,8 +150,8 @@ def test_hydrogen_approaches_the_free_electron_far_above_threshold(hydrogen_tabl
     T = hydrogen_table.T_keV
     got = xsec.dsigma_dT("weak", 1000.0, T, resp, flavor)
     np.testing.assert_allclose(got, free.dsigma_dT("weak", 1000.0, T, flavor), rtol=2e-3)
-    nmm = xsec.dsigma_dT("nmm", 1000.0, T, resp, mu_nu_muB=1e-11)
-    np.testing.assert_allclose(nmm, free.dsigma_dT("nmm", 1000.0, T, mu_nu_muB=1e-11), rtol=2e-3)
+    nmm = xsec.dsigma_dT("nmm", 1000.0, T, resp, NeutrinoProperties(mu_nu_muB=1e-11))
+    np.testing.assert_allclose(nmm, free.dsigma_dT("nmm", 1000.0, T, NeutrinoProperties(mu_nu_muB=1e-11)), rtol=2e-3)
 
 
 def test_processes_combine_as_amplitudes(hydrogen_table):
@@ -164,13 +166,13 @@ def test_processes_combine_as_amplitudes(hydrogen_table):
     for E in (3.0, 1000.0):
         for flavor in ("nue", "nuebar", "numu"):
             def tot(**kw):
-                return xsec.dsigma_dT("total", E, T, resp, flavor, **kw)
+                return xsec.dsigma_dT("total", E, T, resp, NeutrinoProperties(flavor, **kw))
             d, mu = 1e-12, 1e-11
-            mc = xsec.dsigma_dT("millicharge", E, T, resp, flavor, delta_q=d)
+            mc = xsec.dsigma_dT("millicharge", E, T, resp, NeutrinoProperties(flavor, delta_q=d))
             np.testing.assert_allclose(tot(delta_q=d) + tot(delta_q=-d) - 2 * tot(), 2 * mc, rtol=1e-8)
-            nmm = xsec.dsigma_dT("nmm", E, T, resp, flavor, mu_nu_muB=mu)
+            nmm = xsec.dsigma_dT("nmm", E, T, resp, NeutrinoProperties(flavor, mu_nu_muB=mu))
             np.testing.assert_allclose(tot(mu_nu_muB=mu) - tot(), nmm, rtol=1e-8)
-            np.testing.assert_allclose(xsec.dsigma_dT("weak", E, T, resp, flavor, r2_cm2=2e-32),
+            np.testing.assert_allclose(xsec.dsigma_dT("weak", E, T, resp, NeutrinoProperties(flavor, r2_cm2=2e-32)),
                                        tot(r2_cm2=2e-32), rtol=1e-12)
 
 
@@ -180,15 +182,16 @@ def test_dsigma_cli_fea_matches_the_module(capsys):
     times the number of electrons below T."""
     import json
 
-    from nuatom import cli, fea
+    from nuatom import cli
+    from nuatom.neutrino import fea
 
     assert cli.main(["dsigma", "Xe", "--E-nu", "1000", "--T", "0.1,1,10", "--method", "fea",
                      "--process", "nmm", "--mu-nu", "1e-11", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    want = fea.dsigma_dT_fea("Xe", "nmm", 1000.0, [0.1, 1.0, 10.0], mu_nu_muB=1e-11)
+    want = fea.dsigma_dT_fea("Xe", "nmm", 1000.0, [0.1, 1.0, 10.0], NeutrinoProperties(mu_nu_muB=1e-11))
     assert out["dsigma_dT_cm2_per_keV"] == pytest.approx(list(want), rel=1e-12)
     assert out["per"] == "atom" and out["T_keV"] == [0.1, 1.0, 10.0]
-    cr = xsec.ionization_dsigma_dT("Ge", "charge-radius", 1000.0, [1.0], method="fea", r2_cm2=1e-32)
+    cr = xsec.ionization_dsigma_dT("Ge", "charge-radius", 1000.0, [1.0], NeutrinoProperties(r2_cm2=1e-32), method="fea")
     n = fea.effective_electrons("Ge", [1.0])
     per_e = free.dsigma_dT_vector_axial(1000.0, 1.0, free.charge_radius_delta_gV(1e-32), 0.0)
     assert cr[0] == pytest.approx(float(n[0] * per_e), rel=1e-12)
@@ -209,8 +212,8 @@ def test_millicharge_forward_region_is_only_logarithmic(hydrogen_table):
     resp = xsec.TableResponse(hydrogen_table, panels=8000)
     E, dQ = 1000.0, 1e-12
     T = hydrogen_table.T_keV
-    hi = xsec.dsigma_dT("millicharge", E, T, resp, delta_q=dQ, neutrino_mass_keV=1e-4)
-    lo = xsec.dsigma_dT("millicharge", E, T, resp, delta_q=dQ, neutrino_mass_keV=1e-5)
+    hi = xsec.dsigma_dT("millicharge", E, T, resp, NeutrinoProperties(delta_q=dQ, mass_keV=1e-4))
+    lo = xsec.dsigma_dT("millicharge", E, T, resp, NeutrinoProperties(delta_q=dQ, mass_keV=1e-5))
     for j, Tv in enumerate(T):
         RT = resp.evaluate(Tv, [Tv])["V"]["R1122"][0]
         S = 2 * E - Tv

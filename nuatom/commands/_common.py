@@ -13,3 +13,12 @@ def float_list(text: str) -> list[float]:
     if not values:
         raise argparse.ArgumentTypeError("expected at least one number")
     return values
+
+
+def neutrino_from(args):
+    """The :class:`~nuatom.neutrino.properties.NeutrinoProperties` named by the CLI flags."""
+    from nuatom.neutrino.properties import DEFAULT_NEUTRINO_MASS_KEV, NeutrinoProperties
+
+    return NeutrinoProperties(flavor=args.flavor, mu_nu_muB=args.mu_nu, delta_q=args.delta_q,
+                              r2_cm2=args.r2, sin2_theta_w=args.sin2, g_V=args.g_V, g_A=args.g_A,
+                              mass_keV=getattr(args, "m_nu", DEFAULT_NEUTRINO_MASS_KEV))

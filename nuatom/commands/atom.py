@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..structure import DEFAULT_GRID, atom
+from nuatom.structure.atoms import DEFAULT_GRID, atom
 
 NAME = "atom"
 HELP = "Dirac-Hartree-Fock ground state: total energy and orbital energies (Hartree)"

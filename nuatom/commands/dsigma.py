@@ -1,8 +1,11 @@
 """``nuatom dsigma``: neutrino-impact ionization dσ/dT per atom (Ge, Xe)."""
 from __future__ import annotations
 
-from .. import free, units, xsec
-from ._common import float_list
+from nuatom.neutrino import free
+from nuatom import units
+from nuatom.neutrino import xsec
+from nuatom.neutrino.properties import FLAVORS
+from ._common import float_list, neutrino_from
 
 NAME = "dsigma"
 HELP = "dσ/dT per atom for ν + A -> ν' + A+ + e- (cm²/keV): ab initio (frozen-core DHF), FEA, EPA, LPA"
@@ -13,7 +16,7 @@ def add_arguments(p) -> None:
     p.add_argument("--process", default="weak", choices=xsec.PROCESSES,
                    help="weak (incl. charge radius/NSI), nmm, millicharge, charge-radius (photon terms "
                         "alone), or total (all, with interference)")
-    p.add_argument("--flavor", default="nuebar", choices=sorted(free.FLAVORS))
+    p.add_argument("--flavor", default="nuebar", choices=sorted(FLAVORS))
     p.add_argument("--E-nu", dest="E_nu", type=float, required=True, help="neutrino energy in keV")
     p.add_argument("--T", dest="T", type=float_list, required=True,
                    help="energy transfers in keV, comma-separated (off the reference grid the "
@@ -32,9 +35,8 @@ def add_arguments(p) -> None:
 
 def run(args) -> dict:
     values = xsec.ionization_dsigma_dT(
-        args.element, args.process, args.E_nu, args.T, args.flavor, method=args.method,
-        mu_nu_muB=args.mu_nu, delta_q=args.delta_q, r2_cm2=args.r2, sin2_theta_w=args.sin2,
-        g_V=args.g_V, g_A=args.g_A, neutrino_mass_keV=args.m_nu, fea_binding=args.fea_binding)
+        args.element, args.process, args.E_nu, args.T, neutrino_from(args), method=args.method,
+        fea_binding=args.fea_binding)
     return {"element": args.element, "process": args.process, "flavor": args.flavor,
             "method": args.method, "E_nu_keV": args.E_nu, "T_keV": list(args.T),
             "dsigma_dT_cm2_per_keV": [float(v) for v in values], "per": "atom"}

@@ -1,15 +1,17 @@
 """``nuatom free``: neutrino scattering on one free electron at rest."""
 from __future__ import annotations
 
-from .. import free, units
-from ._common import float_list
+from nuatom.neutrino import free
+from nuatom import units
+from nuatom.neutrino.properties import FLAVORS
+from ._common import float_list, neutrino_from
 
 NAME = "free"
 HELP = "dσ/dT per electron for ν–e scattering on a free electron at rest (cm²/keV)"
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--flavor", default="nuebar", choices=sorted(free.FLAVORS))
+    p.add_argument("--flavor", default="nuebar", choices=sorted(FLAVORS))
     p.add_argument("--process", default="total", choices=free.PROCESSES,
                    help="weak (incl. charge radius/NSI), nmm, millicharge, or total (with interference)")
     p.add_argument("--E-nu", dest="E_nu", type=float, required=True, help="neutrino energy in keV")
@@ -23,9 +25,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> dict:
-    values = free.dsigma_dT(args.process, args.E_nu, args.T, args.flavor, mu_nu_muB=args.mu_nu,
-                            delta_q=args.delta_q, r2_cm2=args.r2, sin2_theta_w=args.sin2,
-                            g_V=args.g_V, g_A=args.g_A)
+    values = free.dsigma_dT(args.process, args.E_nu, args.T, neutrino_from(args))
     return {
         "flavor": args.flavor, "process": args.process, "E_nu_keV": args.E_nu,
         "T_keV": list(args.T), "dsigma_dT_cm2_per_keV": [float(v) for v in values],

@@ -1,7 +1,7 @@
 """``nuatom photo``: photoionization cross sections from the DHF continuum."""
 from __future__ import annotations
 
-from ..photo import photoionization
+from nuatom.continuum.photoionization import photoionization
 from ._common import float_list
 from .atom import add_structure_arguments, build_atom
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 
-from ..free import couplings
-from ..response import COMPONENTS, ResponseOptions, tabulate
+from nuatom.neutrino.free import couplings
+from nuatom.response import COMPONENTS, ResponseOptions, tabulate
 from ._common import float_list
 from .atom import add_structure_arguments, build_atom
 

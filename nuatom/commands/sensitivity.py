@@ -16,7 +16,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> dict:
-    from .. import sensitivity as sens
+    from nuatom.experiments import sensitivity as sens
 
     if args.list:
         rows = []

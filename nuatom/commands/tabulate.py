@@ -5,7 +5,7 @@ import argparse
 
 import numpy as np
 
-from ..response import ResponseOptions, tabulate
+from nuatom.response import ResponseOptions, tabulate
 from .atom import add_structure_arguments, build_atom
 from .response import executor_from
 

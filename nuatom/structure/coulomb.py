@@ -1,0 +1,297 @@
+"""Coulomb (Slater) integrals between radial orbitals.
+
+:math:`Y^k_{ab}(r) = \\int_0^\\infty \\frac{r_<^k}{r_>^{k+1}}\\rho_{ab}(r')\\,dr'` with the
+overlap density :math:`\\rho_{ab} = P_aP_b + c^{-2}\\tilde Q_a\\tilde Q_b`, computed as
+:math:`r^{-k-1}\\int_0^r r'^k\\rho\\,dr' + r^k\\int_r^\\infty r'^{-k-1}\\rho\\,dr'` with the
+order-8 cumulative quadrature of :class:`~nuatom.numerics.grid.RadialGrid` (each integral
+accumulated from its own end, so neither loses precision by cancellation). ``Y`` is the
+potential (1/bohr) of the multipole-``k`` charge distribution, and the radial Slater
+integral is :math:`R^k(ab;cd) = \\int \\rho_{ac}(r)\\,Y^k_{bd}(r)\\,dr` (Hartree).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nuatom.numerics.jit import kernel
+from nuatom.numerics.grid import CUMULATIVE_STENCIL, _cumulative_kernel, _damped_cumulative_kernel, _damped_cumulative_steps
+
+#: Highest multipole whose Y^k uses tabulated powers r^k, r^-(k+1); above it (high
+#: continuum partial waves) the damped form avoids overflow on grids from 1e-7 bohr.
+K_TABLE_MAX = 24
+
+__all__ = ["yk", "yk_from_density", "slater_rk", "density", "exchange_apply", "orbital_extent"]
+
+
+@kernel
+def _yk_kernel(rk, rk1inv, drdt, rho, h, rows, shifts, stencil):
+    """Y^k with tabulated powers rk = r^k and rk1inv = r^-(k+1)."""
+    n = rk.shape[0]
+    inner = np.empty(n)
+    outer = np.empty(n)
+    for i in range(n):
+        inner[i] = rk[i] * rho[i] * drdt[i]
+        outer[n - 1 - i] = rho[i] * rk1inv[i] * drdt[i]
+    a = _cumulative_kernel(inner, h, rows, shifts, stencil)
+    b = _cumulative_kernel(outer, h, rows, shifts, stencil)
+    y = np.empty(n)
+    for i in range(n):
+        y[i] = a[i] * rk1inv[i] + rk[i] * b[n - 1 - i]
+    return y
+
+
+@kernel
+def _yk_damped_kernel(logr, drdt, rho, k, h, rows, shifts, stencil):
+    """Y^k for high multipoles, where r^k and r^-(k+1) leave the floating-point range.
+
+    Both integrals are accumulated with the ratio :math:`(r'/r)^k` folded into the
+    integrand (:func:`~nuatom.numerics.grid._damped_cumulative_kernel`), so every factor is <= 1.
+    """
+    n = logr.shape[0]
+    g_in = np.empty(n)
+    a_in = np.empty(n)
+    g_out = np.empty(n)
+    a_out = np.empty(n)
+    for i in range(n):
+        g_in[i] = rho[i] * drdt[i]
+        a_in[i] = k * logr[i]
+        g_out[n - 1 - i] = rho[i] * drdt[i]
+        a_out[n - 1 - i] = -(k + 1.0) * logr[i]
+    inner = _damped_cumulative_kernel(g_in, a_in, h, rows, shifts, stencil)
+    outer = _damped_cumulative_kernel(g_out, a_out, h, rows, shifts, stencil)
+    y = np.empty(n)
+    for i in range(n):
+        y[i] = (inner[i] + outer[n - 1 - i]) / math.exp(logr[i])
+    return y
+
+
+@kernel
+def _damping_tables(logr, k_high, first):
+    """``(up, up_back, down, down_back)[kk, j]`` for the high multipoles ``k_high[kk]``:
+    :math:`(r_{j+1}/r_j)^k`, its reciprocal, :math:`(r_{j+1}/r_j)^{k+1}` and its reciprocal,
+    for ``first <= j < n - 1`` (the exponentials of every damped Y^k of one exchange
+    application, formed once instead of once per orbital)."""
+    n = logr.shape[0]
+    nk = k_high.shape[0]
+    up = np.ones((nk, n))
+    up_back = np.ones((nk, n))
+    down = np.ones((nk, n))
+    down_back = np.ones((nk, n))
+    for kk in range(nk):
+        k = float(k_high[kk])
+        for j in range(first, n - 1):
+            d = logr[j + 1] - logr[j]
+            up[kk, j] = math.exp(k * d)
+            up_back[kk, j] = 1.0 / up[kk, j]
+            down[kk, j] = math.exp((k + 1.0) * d)
+            down_back[kk, j] = 1.0 / down[kk, j]
+    return up, up_back, down, down_back
+
+
+@kernel
+def _yk_damped_tabulated(r, drdt, rho, s, m, kk, up, up_back, down, down_back, h, rows, shifts,
+                         stencil):
+    """Y^k on ``[s, m)`` of the grid (``rho`` given there) from :func:`_damping_tables`."""
+    n = m - s
+    g_in = np.empty(n)
+    g_out = np.empty(n)
+    st_in = np.ones(n)
+    bk_in = np.ones(n)
+    st_out = np.ones(n)
+    bk_out = np.ones(n)
+    for i in range(n):
+        g_in[i] = rho[i] * drdt[s + i]
+        g_out[n - 1 - i] = g_in[i]
+    for i in range(n - 1):
+        st_in[i] = up[kk, s + i]
+        bk_in[i] = up_back[kk, s + i]
+        # reversed array: node i' is grid point m-1-i', and exp(a[i'+1] - a[i']) with
+        # a = -(k+1) ln r is (r_{m-1-i'}/r_{m-2-i'})^(k+1)
+        st_out[i] = down[kk, m - 2 - i]
+        bk_out[i] = down_back[kk, m - 2 - i]
+    inner = _damped_cumulative_steps(g_in, st_in, bk_in, h, rows, shifts, stencil)
+    outer = _damped_cumulative_steps(g_out, st_out, bk_out, h, rows, shifts, stencil)
+    y = np.empty(n)
+    for i in range(n):
+        y[i] = (inner[i] + outer[n - 1 - i]) / r[s + i]
+    return y
+
+
+def _powers(grid, k: int):
+    """``(r^k, r^-(k+1))`` on ``grid``, tabulated once per grid and multipole."""
+    table = grid.__dict__.setdefault("_r_powers", {})
+    if k not in table:
+        table[k] = (grid.r ** k, grid.r ** (-(k + 1.0)))
+    return table[k]
+
+
+def _power_table(grid, kmax: int):
+    kmax = min(kmax, K_TABLE_MAX)
+    table = grid.__dict__.setdefault("_r_power_table", {})
+    if kmax not in table:
+        ks = np.arange(kmax + 1)
+        table[kmax] = (grid.r[None, :] ** ks[:, None], grid.r[None, :] ** (-(ks[:, None] + 1.0)))
+    return table[kmax]
+
+
+@kernel
+def _exchange_kernel(rk_table, rk1inv_table, r, logr, drdt, orbP, orbQ, b_index, k_values, coefs, b_end,
+                     vP, vQ, v_start, inv_c2, h, rows, shifts, stencil):
+    """sum_t coef_t * phi_b Y^{k_t}[phi_b, v] for every term t (both components).
+
+    Terms must be grouped by orbital (consecutive equal ``b_index``): the overlap density
+    phi_b v is formed once per orbital and the multipoles are summed before multiplying
+    by phi_b. ``b_end[b]`` is the number of points where orbital ``b`` is non-zero: the
+    density phi_b v vanishes beyond it and so does phi_b Y, so each term is computed on
+    ``[0, b_end[b])`` only. ``v`` vanishes below ``v_start``; there
+    :math:`Y^k(r) = Y^k(r_s)(r/r_s)^k` exactly, and an orbital that ends before
+    ``v_start`` contributes nothing (high partial waves never reach the inner shells).
+    """
+    n = drdt.shape[0]
+    # damping factors of the high multipoles, shared by every orbital
+    n_high = 0
+    for t in range(b_index.shape[0]):
+        if k_values[t] >= rk_table.shape[0]:
+            n_high += 1
+    k_high = np.empty(n_high, dtype=np.int64)
+    slot = np.full(b_index.shape[0], -1, dtype=np.int64)
+    nk = 0
+    for t in range(b_index.shape[0]):
+        k = k_values[t]
+        if k < rk_table.shape[0]:
+            continue
+        found = -1
+        for kk in range(nk):
+            if k_high[kk] == k:
+                found = kk
+        if found < 0:
+            k_high[nk] = k
+            found = nk
+            nk += 1
+        slot[t] = found
+    first = max(0, v_start - stencil)
+    up, up_back, down, down_back = _damping_tables(logr, k_high[:nk], first)
+    outP = np.zeros(n)
+    outQ = np.zeros(n)
+    nt = b_index.shape[0]
+    ysum = np.zeros(n)
+    rho = np.empty(n)
+    t = 0
+    while t < nt:
+        b = b_index[t]
+        t_end = t
+        while t_end < nt and b_index[t_end] == b:
+            t_end += 1
+        m = b_end[b]
+        if m <= v_start:
+            t = t_end
+            continue
+        # the cumulative quadrature needs at least `stencil` points (no bounds checks in
+        # compiled code): widen a short window downward, where v is merely negligible
+        s = v_start if m - v_start >= stencil else max(0, m - stencil)
+        if m - s < stencil:
+            t = t_end
+            continue
+        for i in range(s, m):
+            rho[i - s] = orbP[b, i] * vP[i] + inv_c2 * orbQ[b, i] * vQ[i]
+        for i in range(m):
+            ysum[i] = 0.0
+        for tt in range(t, t_end):
+            k = k_values[tt]
+            c = coefs[tt]
+            if k < rk_table.shape[0]:
+                y = _yk_kernel(rk_table[k, s:m], rk1inv_table[k, s:m], drdt[s:m], rho[:m - s], h,
+                               rows, shifts, stencil)
+                y0 = y[0] / rk_table[k, s]
+                for i in range(s):
+                    ysum[i] += c * y0 * rk_table[k, i]
+            else:
+                kk = slot[tt]
+                y = _yk_damped_tabulated(r, drdt, rho[:m - s], s, m, kk, up, up_back, down, down_back,
+                                         h, rows, shifts, stencil)
+                # below s, Y^k = Y^k(r_s)(r/r_s)^k: a product of the tabulated ratios,
+                # stopped once it underflows
+                fac = 1.0
+                for i in range(s - 1, -1, -1):
+                    if i >= first:
+                        fac *= up_back[kk, i]
+                    else:
+                        fac *= math.exp(k * (logr[i] - logr[i + 1]))
+                    if fac < 1e-300:
+                        break
+                    ysum[i] += c * y[0] * fac
+            for i in range(s, m):
+                ysum[i] += c * y[i - s]
+        for i in range(m):
+            outP[i] += ysum[i] * orbP[b, i]
+            outQ[i] += ysum[i] * orbQ[b, i]
+        t = t_end
+    return outP, outQ
+
+
+def orbital_extent(orbP) -> np.ndarray:
+    """Number of leading points where each orbital (rows of ``orbP``) is non-zero."""
+    nz = orbP != 0.0
+    last = nz.shape[1] - 1 - np.argmax(nz[:, ::-1], axis=1)
+    return np.where(nz.any(axis=1), last + 1, 0).astype(np.int64)
+
+
+def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2, extent=None, negligible: float = 0.0):
+    """:math:`\\sum_{(b,k)} g_{bk}\\,\\phi_b Y^k[\\phi_b, v]` for ``terms = {(b, k): g}``.
+
+    ``extent`` (from :func:`orbital_extent`) limits each term to where its orbital lives.
+    ``negligible`` > 0 treats ``v`` as zero below the first point where
+    :math:`|v_P|` exceeds that fraction of its maximum (continuum partial waves, which rise
+    like :math:`r^{l+1}`, use 1e-13; the default 0 drops nothing).
+    """
+    if not terms:
+        return np.zeros_like(vP), np.zeros_like(vQ)
+    if extent is None:
+        extent = np.full(orbP.shape[0], orbP.shape[1], dtype=np.int64)
+    keys = sorted(terms)  # grouped by orbital, as the kernel requires
+    b_index = np.array([bk[0] for bk in keys], dtype=np.int64)
+    k_values = np.array([bk[1] for bk in keys], dtype=np.int64)
+    coefs = np.array([terms[bk] for bk in keys])
+    rk, rk1 = _power_table(grid, int(k_values.max()) if k_values.size else 0)
+    amp = np.abs(vP)
+    big = np.flatnonzero(amp > negligible * amp.max())
+    v_start = int(big[0]) if big.size else len(vP)
+    return _exchange_kernel(rk, rk1, grid.r, _log_r(grid), grid.drdt, orbP, orbQ, b_index, k_values, coefs,
+                            np.ascontiguousarray(extent, dtype=np.int64),
+                            np.ascontiguousarray(vP), np.ascontiguousarray(vQ), v_start, float(inv_c2),
+                            grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)
+
+
+def density(Pa, Qa, Pb, Qb, inv_c2):
+    """Overlap density :math:`P_aP_b + c^{-2}\\tilde Q_a\\tilde Q_b` (1/bohr)."""
+    return Pa * Pb + inv_c2 * Qa * Qb
+
+
+def _log_r(grid) -> np.ndarray:
+    if "_log_r" not in grid.__dict__:
+        grid.__dict__["_log_r"] = np.log(grid.r)
+    return grid.__dict__["_log_r"]
+
+
+def yk_from_density(grid, rho, k: int) -> np.ndarray:
+    """:math:`Y^k(r)` in 1/bohr (the multipole-``k`` potential of the density ``rho``)."""
+    if k < 0:
+        raise ValueError(f"multipole k = {k} must be >= 0")
+    if k > K_TABLE_MAX:
+        return _yk_damped_kernel(_log_r(grid), grid.drdt, np.ascontiguousarray(rho, dtype=np.float64),
+                                 float(k), grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)
+    rk, rk1 = _powers(grid, int(k))
+    return _yk_kernel(rk, rk1, grid.drdt, np.ascontiguousarray(rho, dtype=np.float64),
+                      grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)
+
+
+def yk(grid, a, b, k: int, inv_c2: float) -> np.ndarray:
+    """:math:`Y^k_{ab}(r)` for orbitals ``a, b`` given as ``(P, Qt)`` pairs."""
+    return yk_from_density(grid, density(a[0], a[1], b[0], b[1], inv_c2), k)
+
+
+def slater_rk(grid, a, b, c, d, k: int, inv_c2: float) -> float:
+    """:math:`R^k(ab;cd) = \\int\\rho_{ac}Y^k_{bd}\\,dr` in Hartree."""
+    y = yk(grid, b, d, k, inv_c2)
+    return grid.integrate(density(a[0], a[1], c[0], c[1], inv_c2) * y)

@@ -1,0 +1,559 @@
+"""Dirac–Hartree–Fock self-consistent field with exact non-local exchange.
+
+Method
+------
+The energy functional (:mod:`nuatom.structure.configuration`) defines, for every orbital ``x``, a
+Fock operator :math:`F_x = h_0 + V_x + K_x` with :math:`h_0` the Dirac (or, with
+``relativistic=False``, Schrödinger) kinetic + nuclear Hamiltonian, :math:`V_x` the local
+direct potential and :math:`K_x` the non-local exchange operator
+:math:`K_x v = \\sum_{b,k} g_{xb}^k\\,\\phi_b\\,Y^k[\\phi_b, v]`.
+
+1. *Starting orbitals* — Hartree–Fock–Slater: one smooth local potential (Slater's
+   :math:`\\rho^{1/3}` exchange, Latter's tail) iterated to self-consistency from a
+   Thomas–Fermi start with the bound-state shooting solver. This fixes node structure and
+   ordering.
+2. *Exact exchange* — orbitals of one :math:`\\kappa` that share a Fock operator are
+   found together as the lowest eigenvectors of :math:`F` by a derivative-free Davidson
+   method: every basis vector ``v`` carries its image :math:`h_0 v`, known exactly because
+   corrections come from the Green's function of the local part of :math:`F`,
+   :math:`t = G_{\\rm loc}(\\theta)s \\Rightarrow h_0 t = s + \\theta t - V t`, and the
+   starting orbitals solve local eigenproblems, :math:`h_0\\phi = \\varepsilon\\phi - V\\phi`.
+   The Rayleigh–Ritz matrices :math:`\\langle u|F|v\\rangle` therefore need no numerical
+   derivative (a centred finite-difference Dirac operator would admit spurious
+   grid-scale modes) and inherit the order-8 accuracy of the integrators. Orbitals with their own operator
+   (open shells) are solved in the space orthogonal to the other orbitals of the same
+   :math:`\\kappa`, followed by a Jacobi rotation that enforces the variational condition
+   :math:`w_a\\langle c|F_a|a\\rangle = w_c\\langle a|F_c|c\\rangle` (off-diagonal Lagrange
+   multipliers).
+3. The SCF loop rebuilds the potentials from the new orbitals, with linear mixing, until
+   the orbital energies change by less than ``energy_tolerance_hartree``.
+
+The total energy is :math:`E = \\sum_a w_a\\varepsilon_a - E_2`, with :math:`E_2` the
+two-electron energy evaluated from Slater integrals, and is cross-checked against
+:math:`\\sum_a w_a\\langle a|h_0|a\\rangle + E_2` (the difference is reported).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nuatom.structure.coulomb import exchange_apply, yk_from_density
+from nuatom.structure.configuration import EnergyExpression
+from nuatom.structure.dirac import ConvergenceError, GreenFunction, LocalPotential, solve_bound
+from nuatom.numerics.grid import GridSpec
+from nuatom.units import C_AU
+
+__all__ = ["HFOptions", "SCFResult", "solve_scf", "thomas_fermi_potential"]
+
+
+@dataclass(frozen=True)
+class HFOptions:
+    """Options of the Dirac–Hartree–Fock solver.
+
+    Attributes
+    ----------
+    grid : GridSpec
+        Radial grid (bohr).
+    relativistic : bool
+        ``False`` gives non-relativistic Hartree–Fock (``c -> inf`` exactly).
+    energy_tolerance_hartree : float
+        SCF convergence: largest change of an orbital energy between iterations.
+    max_iterations : int
+        SCF iterations before :class:`~nuatom.structure.dirac.ConvergenceError` is raised.
+    mixing : float
+        Fraction of the previous orbitals kept while the DIIS history is short.
+    davidson_iterations : int
+        Davidson steps per block and SCF iteration.
+    diis_size : int
+        Number of previous iterates in the Pulay (DIIS) extrapolation (0 = linear mixing).
+    """
+
+    grid: GridSpec = GridSpec()
+    relativistic: bool = True
+    energy_tolerance_hartree: float = 1e-10
+    max_iterations: int = 200
+    mixing: float = 0.3
+    davidson_iterations: int = 3
+    diis_size: int = 6
+
+    def __post_init__(self):
+        if not 0 <= self.mixing < 1:
+            raise ValueError(f"mixing = {self.mixing} must be in [0, 1)")
+        if not self.energy_tolerance_hartree > 0:
+            raise ValueError(f"energy_tolerance_hartree = {self.energy_tolerance_hartree} must be > 0")
+        if self.max_iterations < 1:
+            raise ValueError(f"max_iterations = {self.max_iterations} must be >= 1")
+
+    @property
+    def inv_c2(self) -> float:
+        return 1.0 / C_AU**2 if self.relativistic else 0.0
+
+
+@dataclass
+class SCFResult:
+    """Converged orbitals and energies (Hartree, bohr)."""
+
+    P: np.ndarray
+    Q: np.ndarray  # scaled small component c*Q
+    hP: np.ndarray
+    hQ: np.ndarray
+    energies: np.ndarray
+    total_energy: float  # expectation value of the energy functional, sum w<a|h0|a> + E2
+    total_energy_check: float  # sum w eps - E2; equals total_energy when stationary
+    two_electron_energy: float
+    iterations: int
+    energy_change: float
+    local_potentials: np.ndarray
+    history: list = field(default_factory=list)
+
+
+def thomas_fermi_potential(r, Z: int, n_electrons: int) -> np.ndarray:
+    """Thomas–Fermi potential energy with Latter's tail (Hartree), a starting guess only.
+
+    Sommerfeld's approximation to the TF screening function,
+    :math:`\\phi(x) = [1 + (x/144^{1/3})^{0.772}]^{-3/0.772}`, :math:`x = r/b`,
+    :math:`b = 0.8853\\,Z^{-1/3}`; beyond the point where it falls below the ion's
+    asymptotic charge the potential is :math:`-(Z - N + 1)/r`.
+    """
+    b = 0.8853 * Z ** (-1.0 / 3.0)
+    x = r / b
+    lam = 0.772
+    phi = (1.0 + (x / 144.0 ** (1.0 / 3.0)) ** lam) ** (-3.0 / lam)
+    z_eff = Z * phi
+    return -np.maximum(z_eff, Z - n_electrons + 1.0) / r
+
+
+#: Iterations (at most) of the local-exchange starting stage.
+STARTING_ITERATIONS = 40
+#: The SCF is declared stalled when its energy change has not halved in this many iterations.
+STALL_WINDOW = 15
+
+
+class _Workspace:
+    """Grid-level helpers shared by the SCF steps."""
+
+    def __init__(self, grid, v_nuc, charge_at_origin, inv_c2):
+        self.grid = grid
+        self.w = grid.weights
+        self.v_nuc = v_nuc
+        self.z0 = charge_at_origin
+        self.inv_c2 = inv_c2
+
+    def dot(self, aP, aQ, bP, bQ):
+        return float(self.w @ (aP * bP + self.inv_c2 * aQ * bQ))
+
+    def yk(self, aP, aQ, bP, bQ, k):
+        return yk_from_density(self.grid, aP * bP + self.inv_c2 * aQ * bQ, k)
+
+    def potential(self, v_electrons):
+        return LocalPotential(self.v_nuc + v_electrons, self.z0)
+
+
+def _exchange_apply(ws, orbP, orbQ, nonlocal_, vP, vQ):
+    """:math:`K v = \\sum_{(b,k)} g\\,\\phi_b Y^k[\\phi_b, v]` (both components)."""
+    return exchange_apply(ws.grid, orbP, orbQ, nonlocal_, vP, vQ, ws.inv_c2)
+
+
+def _local_potentials(ws, expr: EnergyExpression, P, Q):
+    n = len(expr.subshells)
+    y0 = [ws.yk(P[b], Q[b], P[b], Q[b], 0) for b in range(n)]
+    V = np.zeros((n, len(ws.grid)))
+    ops = [expr.fock_coefficients(x) for x in range(n)]
+    for x in range(n):
+        for b, coef in ops[x][0].items():
+            V[x] += coef * y0[b]
+    return V, y0, ops
+
+
+def two_electron_energy(ws, expr: EnergyExpression, P, Q, y0=None) -> float:
+    """:math:`E_2 = \\sum f_{ab}F^0(a,b) + \\sum g^k_{ab}G^k(a,b)` in Hartree."""
+    n = len(expr.subshells)
+    if y0 is None:
+        y0 = [ws.yk(P[b], Q[b], P[b], Q[b], 0) for b in range(n)]
+    e2 = 0.0
+    for (a, b), f in expr.direct.items():
+        e2 += f * ws.dot(P[a], Q[a], P[a] * y0[b], Q[a] * y0[b])
+    for (a, b, k), g in expr.exchange.items():
+        y = ws.yk(P[a], Q[a], P[b], Q[b], k)
+        e2 += g * ws.dot(P[a], Q[a], P[b] * y, Q[b] * y)
+    return e2
+
+
+def slater_exchange_potential(r, density_per_bohr):
+    """Slater's local exchange :math:`v_x = -(3\\rho/\\pi)^{1/3}` (Hartree) for the radial
+    density :math:`D(r) = \\sum_b q_b(P_b^2 + Q_b^2)`, :math:`\\rho = D/(4\\pi r^2)`."""
+    rho = np.clip(density_per_bohr, 0.0, None) / (4.0 * math.pi * r**2)
+    return -np.cbrt(3.0 * rho / math.pi)
+
+
+def _smooth_min(a, b, width=1e-3):
+    """C-infinity minimum of ``a`` and ``b`` (differs from min by at most ``width/2``)."""
+    return 0.5 * (a + b - np.sqrt((a - b) ** 2 + width**2))
+
+
+def _starting_orbitals(ws, expr, options, Z):
+    """Hartree–Fock–Slater orbitals (one smooth local potential for all orbitals).
+
+    :math:`V = V_{nuc} + V_H + v_x^{Slater}`, with Latter's tail :math:`-(Z - N + 1)/r`
+    joined through a smooth minimum, iterated to self-consistency from a Thomas–Fermi
+    start. The orbitals have the right nodes and ordering and, being eigenfunctions of a
+    smooth local potential, exact images :math:`h_0\\phi = \\varepsilon\\phi - V\\phi`.
+    """
+    subs = expr.subshells
+    n_el = sum(s.occupancy for s in subs)
+    grid = ws.grid
+    r = grid.r
+    ion_tail = -(Z - n_el + 1.0) / r
+    v_el = thomas_fermi_potential(r, Z, n_el) - ws.v_nuc
+    n = len(subs)
+    N = len(grid)
+    P = np.zeros((n, N))
+    Q = np.zeros((n, N))
+    energies = np.zeros(n)
+    occ = np.array([s.occupancy for s in subs])
+    for it in range(STARTING_ITERATIONS):
+        if it:
+            dens = occ @ (P**2 + ws.inv_c2 * Q**2)
+            v_h = yk_from_density(grid, dens, 0)
+            target = _smooth_min(v_h + slater_exchange_potential(r, dens) + ws.v_nuc,
+                                 ion_tail) - ws.v_nuc
+            v_el = 0.5 * v_el + 0.5 * target if it > 1 else target
+        new_e = np.empty(n)
+        for x, sub in enumerate(subs):
+            guess = energies[x] if it > 0 else None
+            e, p, q = solve_bound(grid, ws.potential(v_el), sub.n, sub.kappa, ws.inv_c2, guess,
+                                  rel_tol=1e-13)
+            new_e[x], P[x], Q[x] = e, p, q
+        change = np.max(np.abs(new_e - energies) / np.abs(new_e)) if it else 1.0
+        energies = new_e
+        if change < 1e-6:
+            break
+    # images h0 phi = e phi - V phi of the local eigenproblems (exact for these orbitals)
+    hP = energies[:, None] * P - v_el * P
+    hQ = energies[:, None] * Q - v_el * Q
+    return P, Q, hP, hQ, energies
+
+
+def _blocks(expr: EnergyExpression):
+    """Groups of orbital indices with equal kappa and equal Fock operator."""
+    groups: list[list[int]] = []
+    keys = []
+    for x, s in enumerate(expr.subshells):
+        loc, nonloc = expr.fock_coefficients(x)
+        key = (s.kappa, tuple(sorted((b, round(v, 12)) for b, v in loc.items())),
+               tuple(sorted((bk, round(v, 12)) for bk, v in nonloc.items())))
+        for g, kk in zip(groups, keys):
+            if kk == key:
+                g.append(x)
+                break
+        else:
+            groups.append([x])
+            keys.append(key)
+    return groups
+
+
+def _orthonormalize(ws, V, against=()):
+    """Gram–Schmidt (twice) of the vectors ``V = (P, Q, hP, hQ)`` (rows), images carried
+    along, after projecting out the ``against`` vectors (tuples of the same four rows)."""
+    keep = []
+    for i in range(V[0].shape[0]):
+        vec = [V[j][i].copy() for j in range(4)]
+        norm_in = math.sqrt(max(ws.dot(vec[0], vec[1], vec[0], vec[1]), 0.0))
+        for _ in range(2):
+            for z in list(against) + keep:
+                c = ws.dot(z[0], z[1], vec[0], vec[1])
+                for j in range(4):
+                    vec[j] -= c * z[j]
+        nrm = math.sqrt(max(ws.dot(vec[0], vec[1], vec[0], vec[1]), 0.0))
+        # A direction that is almost inside the span is mostly rounding noise and, for the
+        # Dirac operator, negative-energy-continuum content: it would only spoil the
+        # Rayleigh-Ritz step.
+        if nrm < 1e-6 * norm_in or nrm < 1e-14:
+            continue
+        keep.append([v / nrm for v in vec])
+    return tuple(np.array([k[j] for k in keep]) for j in range(4))
+
+
+def _davidson(ws, kappa, n_want, start, frozen, v_local, nonlocal_, orbP, orbQ, iterations, tol):
+    """Eigenpairs of F = h0 + v_local + K that continue ``start``, in the complement of ``frozen``.
+
+    ``start`` and ``frozen`` are ``(P, Q, hP, hQ)`` row stacks (images ``h0 v`` exact).
+    Returns ``(X, theta, residual_norm)`` with ``X = (P, Q, hP, hQ)`` of the Ritz vectors.
+    The exchange images ``K v`` are carried along like ``h0 v`` (``K`` is linear and fixed
+    within one call), so it is applied only to new correction vectors.
+    """
+    inv_c2 = ws.inv_c2
+    against = [tuple(f[i] for f in frozen) for i in range(len(frozen[0]))] if frozen is not None else []
+
+    def with_exchange(vecs):
+        K = [_exchange_apply(ws, orbP, orbQ, nonlocal_, vecs[0][i], vecs[1][i])
+             for i in range(vecs[0].shape[0])]
+        return tuple(vecs) + (np.array([k[0] for k in K]), np.array([k[1] for k in K]))
+
+    V = with_exchange(_orthonormalize(ws, start, against))
+    reference = (V[0].copy(), V[1].copy())
+    pot = ws.potential(v_local)
+    lower_bound = None
+    for it in range(iterations + 1):
+        VP, VQ, HP, HQ, KP, KQ = V
+        FP = HP + v_local * VP + KP
+        FQ = HQ + v_local * VQ + KQ
+        A = (VP * ws.w) @ FP.T + inv_c2 * (VQ * ws.w) @ FQ.T
+        A = 0.5 * (A + A.T)
+        vals, vecs = np.linalg.eigh(A)
+        C, theta = _select_ritz(ws, vals, vecs, VP, VQ, reference, lower_bound, kappa)
+        X = tuple(C.T @ a for a in V)
+        reference = (X[0], X[1])
+        if lower_bound is None:
+            # Bound states of F lie above the deepest one already in this block; anything
+            # far below it is a mixture with the negative-energy continuum (the Dirac
+            # bound states are interior eigenvalues, so Rayleigh-Ritz can produce them).
+            lower_bound = 2.0 * theta[0] - 10.0 if theta[0] < 0 else -10.0
+        RP = C.T @ FP - theta[:, None] * X[0]
+        RQ = C.T @ FQ - theta[:, None] * X[1]
+        res = np.array([math.sqrt(ws.dot(RP[i], RQ[i], RP[i], RQ[i])) for i in range(n_want)])
+        if it == iterations or np.all(res < tol):
+            break
+        new = []
+        for i in range(n_want):
+            if res[i] < tol:
+                continue
+            G = GreenFunction(ws.grid, pot, kappa, theta[i], inv_c2)
+            tP, tQ = G.apply(-RP[i], -RQ[i])
+            new.append((tP, tQ, -RP[i] + theta[i] * tP - v_local * tP,
+                        -RQ[i] + theta[i] * tQ - v_local * tQ))
+        if not new:
+            break
+        # Ritz vectors are already orthonormal and carry their K images; orthonormalise only
+        # the corrections against them (and the frozen vectors), then apply K to those.
+        Xfour = [tuple(X[j][i] for j in range(4)) for i in range(n_want)]
+        stacked = tuple(np.vstack([nv[j][None, :] for nv in new]) for j in range(4))
+        T = _orthonormalize(ws, stacked, against + Xfour)
+        if T[0].shape[0] == 0:
+            break
+        T = with_exchange(T)
+        V = tuple(np.vstack([X[j], T[j]]) for j in range(6))
+    return X[:4], theta, float(np.max(res))
+
+
+def _select_ritz(ws, vals, vecs, VP, VQ, reference, lower_bound, kappa):
+    """Ritz pairs that continue the ``reference`` vectors (largest overlap), excluding
+    Ritz values below ``lower_bound`` (and, relativistically, below :math:`-c^2/2`)."""
+    n_want = reference[0].shape[0]
+    floor = -0.5 / ws.inv_c2 if ws.inv_c2 > 0 else -np.inf
+    if lower_bound is not None:
+        floor = max(floor, lower_bound)
+    allowed = np.nonzero(vals > floor)[0]
+    if allowed.size < n_want:
+        raise ConvergenceError(f"Davidson subspace for kappa={kappa} lost its bound states "
+                               f"({allowed.size} of {n_want} Ritz values above {floor:.6g} Hartree)")
+    # overlaps <reference_k | ritz_j> = sum_i <reference_k|v_i> C_ij
+    S = ((reference[0] * ws.w) @ VP.T + ws.inv_c2 * (reference[1] * ws.w) @ VQ.T) @ vecs[:, allowed]
+    chosen = []
+    for k in range(n_want):
+        score = np.abs(S[k]).copy()
+        score[chosen] = -1.0
+        chosen.append(int(np.argmax(score)))
+    cols = allowed[sorted(chosen, key=lambda j: vals[allowed][j])]
+    return vecs[:, cols], vals[cols]
+
+
+def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: int,
+              options: HFOptions, start=None) -> SCFResult:
+    """Solve the SCF equations of ``expr`` (see module docstring).
+
+    Parameters
+    ----------
+    expr : EnergyExpression
+    grid : RadialGrid
+    v_nuc : ndarray
+        Nuclear potential energy (Hartree) on the grid.
+    charge_at_origin : float
+        ``Z`` for a point nucleus, else 0.
+    Z : int
+    options : HFOptions
+    start : tuple, optional
+        ``(P, Q, hP, hQ, energies)`` to start from (e.g. a related solution), with exact
+        images ``h0 phi``.
+
+    Raises
+    ------
+    ConvergenceError
+        If the orbital energies have not converged after ``options.max_iterations``.
+    """
+    ws = _Workspace(grid, v_nuc, charge_at_origin, options.inv_c2)
+    subs = expr.subshells
+    n = len(subs)
+    if start is None:
+        orb = list(_starting_orbitals(ws, expr, options, Z))
+    else:
+        orb = [np.array(a, dtype=float, copy=True) for a in start]
+    energies = orb.pop()
+    blocks = _blocks(expr)
+    # within each kappa, the block with more orbitals (the closed shells) first
+    blocks.sort(key=lambda g: (subs[g[0]].kappa, -len(g)))
+    history = []
+    change = math.inf
+    tol = max(1e-3 * math.sqrt(options.energy_tolerance_hartree), 1e-10)
+    diis = _DIIS(ws, options.diis_size, options.mixing)
+    for it in range(1, options.max_iterations + 1):
+        P, Q = orb[0], orb[1]
+        V, y0, ops = _local_potentials(ws, expr, P, Q)
+        new = [a.copy() for a in orb]
+        new_e = energies.copy()
+        worst_res = 0.0
+        for g in blocks:
+            kappa = subs[g[0]].kappa
+            # Every block is solved in the complement of the other orbitals of its kappa
+            # (already updated ones where available); the open/closed rotations below then
+            # fix the mixing between blocks (off-diagonal Lagrange multipliers).
+            others = [x for x, sub in enumerate(subs) if sub.kappa == kappa and x not in g]
+            frozen = tuple(a[others] for a in new) if others else None
+            X, theta, res = _davidson(ws, kappa, len(g), tuple(a[g] for a in orb), frozen,
+                                      V[g[0]], ops[g[0]][1], P, Q, options.davidson_iterations, tol)
+            worst_res = max(worst_res, res)
+            for j, x in enumerate(g):
+                sign = 1.0 if ws.dot(X[0][j], X[1][j], P[x], Q[x]) >= 0 else -1.0
+                for arr, val in zip(new, X):
+                    arr[x] = sign * val[j]
+                new_e[x] = theta[j]
+        rotation_gradient = _rotate_open_closed(ws, expr, blocks, new, V, ops)
+        change = max(float(np.max(np.abs(new_e - energies))), rotation_gradient)
+        history.append((change, worst_res))
+        energies = new_e
+        if change < options.energy_tolerance_hartree and it > 1:
+            orb = new
+            break
+        if it > STALL_WINDOW and min(h[0] for h in history[-STALL_WINDOW:]) > 0.5 * min(
+                h[0] for h in history[:-STALL_WINDOW]):
+            raise ConvergenceError(
+                f"Dirac-Hartree-Fock stalled after {it} iterations: largest orbital-energy change "
+                f"{change:.3e} Hartree has not decreased in {STALL_WINDOW} iterations "
+                f"(tolerance {options.energy_tolerance_hartree:.1e}; a finer grid lowers the "
+                f"noise floor)")
+        orb = diis.step(orb, new) if it > 1 else new
+        _lowdin_by_kappa(ws, subs, orb)
+    else:
+        raise ConvergenceError(
+            f"Dirac-Hartree-Fock did not converge in {options.max_iterations} iterations: "
+            f"largest orbital-energy change {change:.3e} Hartree "
+            f"(tolerance {options.energy_tolerance_hartree:.1e})")
+    P, Q, hP, hQ = orb
+    # Energies from the final orbitals and the Fock operators they define (the last
+    # Davidson step used the operators of the previous iterate).
+    V, y0, ops = _local_potentials(ws, expr, P, Q)
+    energies = np.array([ws.dot(P[a], Q[a], *_fock_apply(ws, V, ops, orb, a, tuple(x[a] for x in orb)))
+                         for a in range(n)])
+    e2 = two_electron_energy(ws, expr, P, Q, y0)
+    w = np.array(expr.weights)
+    one_body = float(sum(w[a] * ws.dot(P[a], Q[a], hP[a], hQ[a]) for a in range(n)))
+    variational = one_body + e2
+    koopmans = float(w @ energies - e2)
+    return SCFResult(P, Q, hP, hQ, energies, variational, koopmans, e2, it, change, V, history)
+
+
+class _DIIS:
+    """Pulay's direct inversion in the iterative subspace on the orbitals.
+
+    The SCF map takes input orbitals to output orbitals; DIIS combines the last few
+    outputs with the coefficients that minimise the norm of the combined residual
+    (output - input), with sum 1. Images ``h0 phi`` combine linearly with the orbitals.
+    """
+
+    def __init__(self, ws, size: int, mixing: float):
+        self.ws = ws
+        self.size = size
+        self.mixing = mixing
+        self.outputs: list = []
+        self.errors: list = []
+
+    def step(self, orb_in, orb_out):
+        if self.size <= 0:
+            return [(1 - self.mixing) * a + self.mixing * b for a, b in zip(orb_out, orb_in)]
+        err = (orb_out[0] - orb_in[0], orb_out[1] - orb_in[1])
+        self.outputs.append([a.copy() for a in orb_out])
+        self.errors.append(err)
+        if len(self.outputs) > self.size:
+            self.outputs.pop(0)
+            self.errors.pop(0)
+        m = len(self.outputs)
+        if m < 2:
+            return [(1 - self.mixing) * a + self.mixing * b for a, b in zip(orb_out, orb_in)]
+        w = self.ws.w
+        c2 = self.ws.inv_c2
+        B = np.empty((m + 1, m + 1))
+        for i in range(m):
+            for j in range(i, m):
+                ei, ej = self.errors[i], self.errors[j]
+                B[i, j] = B[j, i] = float(np.sum((ei[0] * ej[0] + c2 * ei[1] * ej[1]) * w))
+        B[m, :m] = B[:m, m] = 1.0
+        B[m, m] = 0.0
+        rhs = np.zeros(m + 1)
+        rhs[m] = 1.0
+        scale = np.max(np.abs(np.diag(B)[:m]))
+        B[:m, :m] /= scale if scale > 0 else 1.0
+        try:
+            coef = np.linalg.solve(B, rhs)[:m]
+        except np.linalg.LinAlgError:
+            self.outputs, self.errors = self.outputs[-1:], self.errors[-1:]
+            return [a.copy() for a in orb_out]
+        return [sum(c * out[j] for c, out in zip(coef, self.outputs)) for j in range(4)]
+
+
+def _lowdin_by_kappa(ws, subs, orb):
+    """Symmetric orthonormalisation within each kappa of ``orb = [P, Q, hP, hQ]`` (in place)."""
+    P, Q = orb[0], orb[1]
+    for kappa in {s.kappa for s in subs}:
+        idx = [i for i, s in enumerate(subs) if s.kappa == kappa]
+        S = np.array([[ws.dot(P[i], Q[i], P[j], Q[j]) for j in idx] for i in idx])
+        vals, vecs = np.linalg.eigh(S)
+        T = vecs @ np.diag(vals**-0.5) @ vecs.T
+        for arr in orb:
+            arr[idx] = T @ arr[idx]
+
+
+def _fock_apply(ws, V, ops, orb, x, vec):
+    """:math:`F_x v` for ``vec = (P, Q, hP, hQ)``; ``orb`` defines the exchange."""
+    kP, kQ = _exchange_apply(ws, orb[0], orb[1], ops[x][1], vec[0], vec[1])
+    return vec[2] + V[x] * vec[0] + kP, vec[3] + V[x] * vec[1] + kQ
+
+
+def _rotate_open_closed(ws, expr, blocks, orb, V, ops):
+    """Jacobi rotations between orbitals of equal kappa but different Fock operators.
+
+    Stationarity of E under the rotation (a, c) requires
+    :math:`w_a\\langle c|F_a|a\\rangle = w_c\\langle a|F_c|c\\rangle`; one Newton step on the
+    rotation angle per SCF iteration (the remaining error is quadratic). Returns the
+    largest gradient |dE/dθ| (Hartree), part of the SCF convergence test.
+    """
+    w = expr.weights
+    P, Q = orb[0], orb[1]
+    worst = 0.0
+    for gi, g in enumerate(blocks):
+        for gj in range(gi + 1, len(blocks)):
+            h = blocks[gj]
+            if expr.subshells[g[0]].kappa != expr.subshells[h[0]].kappa:
+                continue
+            for a in g:
+                for c in h:
+                    va = tuple(arr[a] for arr in orb)
+                    vc = tuple(arr[c] for arr in orb)
+                    Fa = _fock_apply(ws, V, ops, orb, a, va)
+                    Fc = _fock_apply(ws, V, ops, orb, c, vc)
+                    Fa_c = _fock_apply(ws, V, ops, orb, a, vc)
+                    Fc_a = _fock_apply(ws, V, ops, orb, c, va)
+                    grad = 2.0 * (w[a] * ws.dot(P[c], Q[c], *Fa) - w[c] * ws.dot(P[a], Q[a], *Fc))
+                    hess = 2.0 * (w[a] * (ws.dot(P[c], Q[c], *Fa_c) - ws.dot(P[a], Q[a], *Fa))
+                                  + w[c] * (ws.dot(P[a], Q[a], *Fc_a) - ws.dot(P[c], Q[c], *Fc)))
+                    worst = max(worst, abs(grad))
+                    if hess <= 0 or not math.isfinite(hess):
+                        continue
+                    theta = -grad / hess
+                    cs, sn = math.cos(theta), math.sin(theta)
+                    for arr in orb:
+                        a_old, c_old = arr[a].copy(), arr[c].copy()
+                        arr[a] = cs * a_old + sn * c_old
+                        arr[c] = -sn * a_old + cs * c_old
+    return worst
