@@ -144,8 +144,16 @@ def test_dirac_energy_rejects_unphysical_input(kwargs):
 
 
 def test_dirac_energy_allows_Z_above_137_for_higher_kappa():
-    # |kappa| = 2 states exist up to Z = 2c; the value must be finite and below -Z^2/8.
-    assert an.dirac_hydrogenic_energy_hartree(140.0, 2, -2) < -140.0**2 / 8
+    # |kappa| = 2 states exist up to Z = 2c. Against the 50-digit textbook formula of this
+    # file (it replaces the inequality E < -Z^2/8), to the 2e-15 budget of the test above;
+    # for n = |kappa| = 2 it is c^2 [sqrt(1 - (Z/2c)^2) - 1], checked too.
+    exact = _dirac_mp(140, 2, -2, u.C_AU)
+    got = an.dirac_hydrogenic_energy_hartree(140.0, 2, -2)
+    assert got == pytest.approx(float(exact), rel=2e-15)
+    with mpmath.workdps(50):
+        c = mpmath.mpf(u.C_AU)
+        closed = c * c * (mpmath.sqrt(1 - (mpmath.mpf(140) / (2 * c)) ** 2) - 1)
+        assert abs(closed - exact) < mpmath.mpf(10) ** -40 * abs(exact)
 
 
 # ======================================================================================

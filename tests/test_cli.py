@@ -147,3 +147,42 @@ def test_command_discovery_and_every_help_page():
     assert "free" in subparsers.choices
     for name, sub in subparsers.choices.items():
         assert sub.format_help().startswith(f"usage: nuatom {name}")
+
+
+@pytest.mark.parametrize(("argv", "status", "expected"), [
+    # issue 20: an energy transfer above E_nu is 0 at once (it once asked for a 341 GiB grid)
+    (["dsigma", "Xe", "--process", "weak", "--E-nu", "1000", "--T", "1e9", "--method", "ab-initio"], 0,
+     "dsigma_dT_cm2_per_keV: [0.0]"),
+    # a photon energy beyond the continuum budget is refused before any grid (682 TiB)
+    (["photo", "Xe", "--omega", "1e12"], 2, "--omega = 1e+12 keV is outside the valid range"),
+    # non-finite energies are errors, not a RuntimeWarning and exit status 0
+    (["free", "--E-nu", "inf", "--T", "1"], 2, "E_nu_keV = inf keV is outside the valid range"),
+    (["dsigma", "Xe", "--T", "inf", "--E-nu", "1000"], 2, "T_keV = inf keV is outside the valid range"),
+    (["atom", "H", "--points", "1000000000000"], 2, "--points = 1000000000000 is outside the valid range"),
+    (["tabulate", "H", "--T-range", "1:2:1000000000", "--q-range", "1:2:2", "--out", "x.npz"], 2,
+     "COUNT = 1000000000 is outside the valid range"),
+])
+def test_issue_20_inputs(argv, status, expected, capsys):
+    import time
+
+    start = time.perf_counter()
+    if status == 0:
+        assert cli.main(argv) == 0
+        out = capsys.readouterr()
+        assert expected in out.out and out.err == ""
+    else:
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+        assert exc.value.code == status
+        err = capsys.readouterr().err
+        assert expected in err and err.count("\n") == 1 and "Traceback" not in err
+    assert time.perf_counter() - start < 30.0  # refused or answered at once
+
+
+def test_json_output_has_no_nan(capsys, monkeypatch):
+    # a quantity that does not apply (NaN) is printed as JSON null, so that the output parses
+    from nuatom.commands import free as free_cmd
+
+    monkeypatch.setattr(free_cmd, "run", lambda args: {"x": float("nan"), "y": [1.0, float("inf")]})
+    assert cli.main(["free", "--E-nu", "1", "--T", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"x": None, "y": [1.0, None]}

@@ -87,3 +87,11 @@ def test_dhf_binding_uses_koopmans_thresholds():
     n_dhf = fea.effective_electrons("Xe", T, binding="dhf")
     n_edges = fea.effective_electrons("Xe", T)
     assert n_edges[0] - n_dhf[0] == pytest.approx(4.0) and n_dhf[1] == n_edges[1]
+    # and the cross section follows the thresholds it is given (a mutant that ignored
+    # binding='dhf' in dsigma_dT_fea passed every physics test, issue 22): by hand, below
+    # 4.80 keV every electron but 1s, 2s, 2p_1/2 (edges: 48) and also without the four
+    # 2p_3/2 (DHF: 44); at 4.86 keV both 48
+    weak_dhf = fea.dsigma_dT_fea("Xe", "weak", 1000.0, T, "nue", binding="dhf")
+    weak_edges = fea.dsigma_dT_fea("Xe", "weak", 1000.0, T, "nue")
+    np.testing.assert_allclose(weak_dhf / weak_edges, [44.0 / 48.0, 1.0], rtol=1e-12)
+    np.testing.assert_allclose(weak_edges, 48.0 * free.dsigma_dT("weak", 1000.0, T, "nue"), rtol=1e-12)

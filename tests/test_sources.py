@@ -9,8 +9,17 @@ from nuatom.neutrino import sources as s
 
 
 def test_pp_endpoint_matches_quoted_value():
-    # reference-values §6.2: pp endpoint 0.420 MeV (Bahcall); CODATA masses give 420.2 keV.
-    assert s.pp_endpoint_keV() == pytest.approx(420.2, abs=0.5)
+    # Bahcall (Neutrino Astrophysics, 1989; reference-values §6.2): pp endpoint 0.420 MeV,
+    # three digits, so +-0.5 keV (rounding); CODATA masses give 2 m_p - m_d - m_e =
+    # 420.235 keV (scipy.constants, computed here), the deuteron recoil (E0^2/2m_d =
+    # 0.047 keV) neglected by both: 0.06 keV.
+    import scipy.constants as sc
+
+    mev = lambda name: sc.physical_constants[name][0] * 1e3
+    codata = 2 * mev("proton mass energy equivalent in MeV") - mev("deuteron mass energy equivalent in MeV") \
+        - mev("electron mass energy equivalent in MeV")
+    assert s.pp_endpoint_keV() == pytest.approx(420.0, abs=0.5)
+    assert s.pp_endpoint_keV() == pytest.approx(codata, abs=0.06)
 
 
 @pytest.mark.parametrize("E0,Z,A,positron", [(420.2, 1, 2, True), (1198.5, 6, 13, True), (1261.6, 93, 239, False),
@@ -23,13 +32,14 @@ def test_beta_shapes_are_normalised_and_vanish_at_ends(E0, Z, A, positron):
 
 def test_fermi_function_nonrelativistic_limit():
     # Small alpha Z: F -> 2 pi eta / (1 - exp(-2 pi eta)); the (2pR)^(2gamma-2) and Gamma
-    # corrections are O((alpha Z)^2 ln pR) ~ 3e-4 for Z = 1.
+    # corrections are O((alpha Z)^2 ln pR) ~ 3e-4 for Z = 1 (measured 3.6e-4 .. 4.6e-4);
+    # 1e-3 = twice that order (was 2e-3).
     W = np.array([520.0, 600.0, 800.0])
     p = np.sqrt(W**2 - 510.99895**2)
     for positron, sign in ((True, -1), (False, 1)):
         eta = sign * W / p / 137.035999
         nr = 2 * math.pi * eta / (1 - np.exp(-2 * math.pi * eta))
-        assert np.allclose(s.fermi_function(1, W, positron=positron, A=2), nr, rtol=2e-3)
+        np.testing.assert_allclose(s.fermi_function(1, W, positron=positron, A=2), nr, rtol=1e-3, atol=0)
 
 
 def test_solar_lines_and_fluxes():
@@ -47,8 +57,9 @@ def test_solar_lines_and_fluxes():
 
 
 def test_matter_potential():
-    # reference-values §6.3: sqrt(2) G_F n_e = 7.632e-14 eV for n_e = N_A cm^-3
-    assert s.matter_potential_keV(1.0) * 1e3 == pytest.approx(7.632e-14, rel=2e-4)
+    # reference-values §6.3: sqrt(2) G_F n_e = 7.632e-14 eV for n_e = N_A cm^-3, four digits
+    # (half a unit: 6.6e-5 relative); measured +6.1e-5 (was rel 2e-4)
+    assert s.matter_potential_keV(1.0) * 1e3 == pytest.approx(7.632e-14, rel=6.6e-5)
 
 
 def test_vacuum_survival_probability():
@@ -99,22 +110,29 @@ def test_reactor_spectrum_continuous_at_join_and_capture_count():
 
 
 def test_nu_per_fission_vs_quoted_fluxes():
-    # reference-values §5.2: quoted fluxes imply ~7.1 nubar/fission (with <E_f> = 203 MeV).
+    # reference-values §5.2: the quoted TEXONO and GEMMA fluxes imply 7.07 and 7.11
+    # nubar/fission with <E_f> = 203 MeV (phi 4 pi L^2 <E_f>/P). nuatom's spectra give
+    # 6.719: 5.4 % fewer, a discrepancy that the inputs do not explain (the 7.1 is known to
+    # ~1 %, from the two-digit fluxes). DOCUMENTED-DISCREPANCY PIN: 6 % (was a window
+    # 6.4..7.4 stacked on 8 %); a change of the spectra that widens the gap fails.
     m = s.ReactorModel()
     n = s.nu_per_fission(m)
-    assert 6.4 < n < 7.4
-    assert n == pytest.approx(7.1, rel=0.08)
+    assert n == pytest.approx(7.1, rel=0.06)
+    assert n < 7.1
     assert s.nu_per_fission(m, component="capture") == pytest.approx(2 * 0.6, rel=1e-8)
 
 
 @pytest.mark.parametrize("power_MW,L_m,quoted", [(2900.0, 28.0, 6.4e12), (3000.0, 13.9, 2.7e13)])
 def test_flux_from_power_vs_quoted(power_MW, L_m, quoted):
     # TEXONO (KSNL, 2.9 GW at 28 m) and GEMMA (KNPP, 3 GW at 13.9 m): phi = N P/(4 pi L^2 <E_f>).
-    # Our N_nu = 6.7 (vs 7.1) and <E_f> = 205 MeV (vs 203) give fluxes 6-7% low: tolerance 10%.
+    # Our N_nu = 6.719 (vs 7.1, see above) and <E_f> = 205.18 MeV (vs 203) give fluxes 6.0 %
+    # and 6.5 % low (measured), as the two ratios predict (0.936 = 6.719/7.1 x 203/205.18);
+    # 7 % (was 10 %): the same documented discrepancy as the test above.
     phi = s.reactor_flux_from_power(power_MW, L_m)
     E_f_J = s.mean_energy_per_fission_MeV() * 1e6 * 1.602176634e-19
     assert phi == pytest.approx(s.nu_per_fission() * power_MW * 1e6 / E_f_J / (4 * math.pi * (L_m * 100) ** 2), rel=1e-12)
-    assert phi == pytest.approx(quoted, rel=0.10)
+    assert phi == pytest.approx(quoted, rel=0.07)
+    assert phi < quoted
 
 
 def test_reactor_source_normalisation():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from nuatom.structure.atoms import DEFAULT_GRID, atom
+from ._common import points
 
 NAME = "atom"
 HELP = "Dirac-Hartree-Fock ground state: total energy and orbital energies (Hartree)"
@@ -25,7 +26,7 @@ def add_structure_arguments(p) -> None:
 
 
 def build_atom(args):
-    grid = replace(DEFAULT_GRID, n_points=args.points)
+    grid = replace(DEFAULT_GRID, n_points=points(args.points))
     return atom(args.element, relativistic=not args.nonrelativistic, nucleus=args.nucleus,
                 configuration=args.configuration, grid=grid)
 

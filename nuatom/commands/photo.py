@@ -18,6 +18,11 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> dict:
+    from nuatom._validate import continuum_energy
+
+    # the photoelectron energy is below omega: refuse before the atom or any continuum grid
+    # is built (omega = 1e12 keV once asked for a 682 TiB grid)
+    continuum_energy("--omega", args.omega, "keV")
     atom = build_atom(args)
     result = photoionization(atom, args.omega, gauge=args.gauge, hole=not args.no_hole)
     return result.to_dict()

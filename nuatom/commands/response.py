@@ -5,7 +5,8 @@ import concurrent.futures as cf
 
 from nuatom.neutrino.free import couplings
 from nuatom.response import COMPONENTS, ResponseOptions, tabulate
-from ._common import float_list
+from nuatom.response.tables import process_pool, shutdown_pool
+from ._common import float_list, workers
 from .atom import add_structure_arguments, build_atom
 
 NAME = "response"
@@ -32,25 +33,48 @@ def add_arguments(p) -> None:
 
 def executor_from(args):
     """``None`` (default process pool) or a single-thread executor for ``--workers 1``."""
-    if args.workers < 0:
-        raise ValueError(f"--workers = {args.workers} must be >= 0")
-    if args.workers == 1:
+    n = workers(args.workers)
+    if n == 1:
         return cf.ThreadPoolExecutor(1)
-    if args.workers > 1:
-        return cf.ProcessPoolExecutor(args.workers)
+    if n > 1:
+        return process_pool(n)
     return None
 
 
+def check_grid(T_keV, q_keV, option_T="--T", option_q="--q") -> None:
+    """Refuse a (T, q) request beyond the memory budget before any atom is built."""
+    from nuatom._validate import MAX_MOMENTUM_KEV, continuum_energy, positive_array, table_size
+
+    q = positive_array(option_q, q_keV, "keV/c")
+    if q.size and q.max() > MAX_MOMENTUM_KEV:
+        raise ValueError(f"{option_q} = {q.max():g} keV/c is outside the valid range (0, "
+                         f"{MAX_MOMENTUM_KEV:g}] keV/c")
+    continuum_energy(option_T, T_keV, "keV")
+    table_size(len(T_keV), len(q_keV))
+
+
+def run_tabulate(atom, T, q, ex, **kwargs):
+    """``tabulate`` on executor ``ex``, whose workers are stopped at once if it fails or is
+    interrupted (Ctrl-C, SIGTERM)."""
+    try:
+        table = tabulate(atom, T, q, executor=ex, **kwargs)
+    except BaseException:
+        if ex is not None:
+            shutdown_pool(ex, terminate=True)
+        raise
+    if ex is not None:
+        shutdown_pool(ex)
+    return table
+
+
 def run(args) -> dict:
+    check_grid(args.T, args.q)
+    workers(args.workers)  # validated before the atom is built
     atom = build_atom(args)
     options = ResponseOptions(hole=not args.no_hole)
     ex = executor_from(args)
-    try:
-        table = tabulate(atom, args.T, args.q, currents=(args.current,), options=options, executor=ex,
+    table = run_tabulate(atom, args.T, args.q, ex, currents=(args.current,), options=options,
                          cache=not args.no_cache, progress=False)
-    finally:
-        if ex is not None:
-            ex.shutdown()
     c = couplings(args.flavor)
     comps = table.components(args.current, c_V=c.g_V, c_A=c.g_A, components=COMPONENTS)
     out = {"T_keV": list(args.T), "q_keV": list(args.q)}

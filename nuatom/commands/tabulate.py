@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import pathlib
 
 import numpy as np
 
-from nuatom.response import ResponseOptions, tabulate
+from nuatom.response import ResponseOptions
 from .atom import add_structure_arguments, build_atom
-from .response import executor_from
+from ._common import workers
+from .response import check_grid, executor_from, run_tabulate
 
 NAME = "tabulate"
 HELP = ("tabulate the atomic response functions (all components, vector/axial/weak) on "
@@ -16,14 +18,24 @@ HELP = ("tabulate the atomic response functions (all components, vector/axial/we
 
 def log_range(text: str) -> np.ndarray:
     """Parse ``"a:b:n"`` into ``n`` log-spaced values from ``a`` to ``b`` (argparse type)."""
+    from nuatom._validate import MAX_TABLE_AXIS
+
     try:
         a, b, n = text.split(":")
         a, b, n = float(a), float(b), int(n)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected START:STOP:COUNT, got {text!r}") from exc
-    if not (a > 0 and b > a and n >= 2):
-        raise argparse.ArgumentTypeError(f"need 0 < START < STOP and COUNT >= 2, got {text!r}")
-    return np.geomspace(a, b, n)
+        raise argparse.ArgumentTypeError(f"expected START:STOP:COUNT, got {text[:80]!r}") from exc
+    if not (np.isfinite(a) and np.isfinite(b) and 0 < a < b):
+        raise argparse.ArgumentTypeError(f"need finite 0 < START < STOP, got {text[:80]!r}")
+    if not 2 <= n <= MAX_TABLE_AXIS:
+        raise argparse.ArgumentTypeError(f"COUNT = {n} is outside the valid range [2, {MAX_TABLE_AXIS}]")
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = np.geomspace(a, b, n)
+    if not np.all(np.isfinite(values)):  # b/a overflows (e.g. 1e-300:1e308): step in log10
+        values = np.logspace(np.log10(a), np.log10(b), n)
+        values[0], values[-1] = a, b
+        values = np.clip(values, a, b)
+    return values
 
 
 def add_arguments(p) -> None:
@@ -42,14 +54,16 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> dict:
+    check_grid(args.T_range, args.q_range, "--T-range", "--q-range")
+    workers(args.workers)
+    out = pathlib.Path(args.out)
+    if not out.parent.is_dir():  # before hours of computing, not after
+        raise ValueError(f"--out = {args.out!r}: directory {str(out.parent)!r} does not exist")
     atom = build_atom(args)
     ex = executor_from(args)
-    try:
-        table = tabulate(atom, args.T_range, args.q_range, options=ResponseOptions(hole=not args.no_hole),
-                         executor=ex, cache=not args.no_cache, progress=not args.no_progress)
-    finally:
-        if ex is not None:
-            ex.shutdown()
+    table = run_tabulate(atom, args.T_range, args.q_range, ex,
+                         options=ResponseOptions(hole=not args.no_hole), cache=not args.no_cache,
+                         progress=not args.no_progress)
     path = table.save(args.out)
     return {"out": str(path), "T_keV": [float(args.T_range[0]), float(args.T_range[-1]), len(args.T_range)],
             "q_keV": [float(args.q_range[0]), float(args.q_range[-1]), len(args.q_range)],

@@ -40,7 +40,7 @@ from nuatom.numerics.angular import allowed
 from nuatom.continuum.solver import ContinuumOptions, ContinuumSolver
 from nuatom.continuum.multipoles import bessel_table, multipole_radial
 from nuatom.units import ALPHA, BARN_CM2, BOHR_CM, C_AU, kev_to_hartree
-from nuatom._validate import positive_array
+from nuatom._validate import continuum_energy, positive_array
 
 __all__ = ["PhotoResult", "photoionization", "subshell_cross_section_au"]
 
@@ -183,7 +183,8 @@ def photoionization(atom, omega_keV, *, subshells=None, hole: bool = True,
     PhotoResult
         ``sigma_barn`` per photon energy and the per-subshell breakdown.
     """
-    omega = np.atleast_1d(positive_array("omega_keV", omega_keV, "keV")).astype(float)
+    # the continuum grid grows with the photon energy: refuse what would not fit in memory
+    omega = np.atleast_1d(continuum_energy("omega_keV", omega_keV, "keV")).astype(float)
     if gauge not in ("velocity", "length"):
         raise ValueError(f"gauge = {gauge!r} is not one of ['length', 'velocity']")
     orbs = [o for o in atom.orbitals if o.occupancy > 0]

@@ -118,6 +118,10 @@ def response_matrix(T_true_keV, edges_keV, resolution) -> np.ndarray:
     return cdf[1:] - cdf[:-1]
 
 
+#: Most analysis bins of one detector (bounded memory of the response matrix).
+MAX_BINS = 10_000
+
+
 @dataclass(frozen=True)
 class Detector:
     """A detector and its data set.
@@ -163,6 +167,12 @@ class Detector:
             raise ValueError(f"efficiency = {self.efficiency} outside (0, 1]")
         if self.off_exposure_kg_day is not None and finite_scalar("off_exposure_kg_day", self.off_exposure_kg_day) <= 0:
             raise ValueError(f"off_exposure_kg_day = {self.off_exposure_kg_day} must be > 0 or None")
+        n_bins = (float(self.max_energy_keV) - float(self.threshold_keV)) / float(self.bin_width_keV)
+        if n_bins > MAX_BINS:
+            raise ValueError(f"bin_width_keV = {self.bin_width_keV} gives {n_bins:.3g} bins between "
+                             f"threshold_keV and max_energy_keV; the valid range is >= "
+                             f"{(self.max_energy_keV - self.threshold_keV) / MAX_BINS:.3g} keV "
+                             f"(at most {MAX_BINS} bins)")
 
     @property
     def bin_edges_keV(self) -> np.ndarray:

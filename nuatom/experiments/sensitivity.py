@@ -293,9 +293,23 @@ def build_detector(spec: dict) -> det.Detector:
 
 
 def _parse(data: dict, origin: str) -> Experiment:
+    """:func:`_parse_fields` with every malformed field reported as a ``ValueError``."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{origin}: expected a table of fields, got {type(data).__name__}")
+    try:
+        return _parse_fields(data, origin)
+    except KeyError as exc:
+        raise ValueError(f"{origin}: missing required field {exc.args[0]!r}") from None
+    except (TypeError, AttributeError) as exc:
+        raise ValueError(f"{origin}: malformed field ({exc})") from None
+
+
+def _parse_fields(data: dict, origin: str) -> Experiment:
     for key in ("id", "source", "detector"):
         if key not in data:
             raise ValueError(f"{origin}: missing required field {key!r}")
+        if key != "id" and not isinstance(data[key], dict):
+            raise ValueError(f"{origin}: field {key!r} must be a table, got {data[key]!r}")
     kind = data.get("kind", "likelihood")
     kind = choice("kind", kind, ("likelihood", "fraction-of-sm"))
     dspec = data["detector"]
@@ -315,12 +329,27 @@ def load_experiment(id_or_path) -> Experiment:
     if p.suffix.lower() in (".toml", ".yaml", ".yml") or p.exists():
         if not p.exists():
             raise ValueError(f"detector file {str(p)!r} does not exist")
+        if not p.is_file():
+            raise ValueError(f"detector file {str(p)!r} is not a file")
+        try:
+            text = p.read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"detector file {str(p)!r} cannot be read ({exc})") from None
         if p.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(p.read_text())
+            try:
+                import yaml
+            except ImportError:
+                raise ValueError(f"detector file {str(p)!r}: YAML needs pyyaml (pip install pyyaml); "
+                                 "or write it as TOML") from None
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise ValueError(f"detector file {str(p)!r} is not valid YAML ({exc})") from None
         else:
-            data = tomllib.loads(p.read_text())
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise ValueError(f"detector file {str(p)!r} is not valid TOML ({exc})") from None
         return _parse(data, str(p))
     ids = list_experiments()
     key = choice("experiment", id_or_path, ids)

@@ -35,11 +35,13 @@ All functions broadcast over ``E_nu_keV`` and ``T_keV`` and return 0 where
 """
 from __future__ import annotations
 
+import functools
 import math
+
 import numpy as np
 
 from nuatom import units as u
-from nuatom._validate import choice, finite_scalar, nonnegative_array
+from nuatom._validate import choice, finite_nonnegative_array, finite_scalar
 from nuatom.neutrino.kinematics import t_max_free_keV
 from nuatom.neutrino.properties import Couplings, NeutrinoProperties
 
@@ -91,17 +93,57 @@ def millicharge_delta_gV(delta_q: float, q2_keV2):
     return 2.0 * math.sqrt(2.0) * math.pi * u.ALPHA * dq / (u.GF_KEV * np.asarray(q2_keV2, float))
 
 
+def _finite_cross_section(fn):
+    """Evaluate ``fn`` without floating-point warnings and refuse a non-finite result.
+
+    Inputs are validated by :func:`_grid` (finite, >= 0); what can still overflow is the
+    value itself (e.g. a millicharge term ~ δ_Q²/T² at T -> 0), reported as a
+    ``ValueError`` naming the (E_nu, T) where it happens instead of returning inf.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                out = fn(*args, **kwargs)
+        except OverflowError as exc:  # Python-float arithmetic of huge couplings
+            raise ValueError(f"{fn.__name__}: dσ/dT overflows double precision ({exc}); the valid "
+                             "range of the couplings (mu_nu_muB, delta_q, r2_cm2, g_V, g_A) is where "
+                             "it stays finite") from None
+        arr = np.asarray(out, dtype=float)
+        if arr.size and not np.all(np.isfinite(arr)):
+            names = fn.__code__.co_varnames[:fn.__code__.co_argcount]
+            bound = dict(zip(names, args), **kwargs)
+            E, T = np.broadcast_arrays(np.asarray(bound.get("E_nu_keV", np.nan), float),
+                                       np.asarray(bound.get("T_keV", np.nan), float))
+            E, T = np.broadcast_to(E, arr.shape), np.broadcast_to(T, arr.shape)
+            i = np.flatnonzero(~np.isfinite(arr.ravel()))[0]
+            raise ValueError(
+                f"{fn.__name__}: dσ/dT overflows double precision at T_keV = {T.ravel()[i]:g}, "
+                f"E_nu_keV = {E.ravel()[i]:g}; the valid range is where it stays below "
+                f"{np.finfo(float).max:.3g} cm²/keV (larger T_keV or smaller couplings)")
+        return out
+
+    return wrapper
+
+
 def _grid(E_nu_keV, T_keV):
-    E = nonnegative_array("E_nu_keV", E_nu_keV, "keV")
-    T = nonnegative_array("T_keV", T_keV, "keV")
-    E, T = np.broadcast_arrays(E, T)
-    allowed = (T > 0) & (E > 0) & (T <= t_max_free_keV(E))
+    E = finite_nonnegative_array("E_nu_keV", E_nu_keV, "keV")
+    T = finite_nonnegative_array("T_keV", T_keV, "keV")
+    try:
+        E, T = np.broadcast_arrays(E, T)
+    except ValueError:
+        raise ValueError(f"E_nu_keV and T_keV have shapes {E.shape} and {T.shape} that do not "
+                         "broadcast; the valid range is arrays of one shape or scalars") from None
+    # T < E_nu as well: T_max = E_nu - m_e/2 + ... rounds to E_nu for E_nu >> m_e
+    allowed = (T > 0) & (E > 0) & (T <= t_max_free_keV(E)) & (T < E)
     # Evaluate formulas only where allowed; elsewhere use harmless placeholders.
     E_safe = np.where(allowed, E, 1.0)
     T_safe = np.where(allowed, T, 1.0)
     return E_safe, T_safe, allowed
 
 
+@_finite_cross_section
 def dsigma_dT_vector_axial(E_nu_keV, T_keV, g_V, g_A_signed):
     """V−A cross section for arbitrary (possibly T-dependent) couplings, cm²/keV per electron.
 
@@ -109,12 +151,13 @@ def dsigma_dT_vector_axial(E_nu_keV, T_keV, g_V, g_A_signed):
     """
     E, T, ok = _grid(E_nu_keV, T_keV)
     gv = np.broadcast_to(np.asarray(g_V, float), E.shape) if np.ndim(g_V) else float(g_V)
-    ga = float(g_A_signed)
+    ga = np.float64(g_A_signed)
     y = T / E
-    bracket = (gv + ga) ** 2 + (gv - ga) ** 2 * (1.0 - y) ** 2 - (gv**2 - ga**2) * u.ME_KEV * T / E**2
+    bracket = (gv + ga) ** 2 + (gv - ga) ** 2 * (1.0 - y) ** 2 - (gv**2 - ga**2) * u.ME_KEV * y / E
     return np.where(ok, WEAK_PREFACTOR_CM2_PER_KEV * bracket, 0.0)
 
 
+@_finite_cross_section
 def dsigma_dT_weak(E_nu_keV, T_keV, neutrino="nuebar"):
     """Weak (Z/W exchange) dσ/dT per electron in cm²/keV, with the charge-radius shift.
 
@@ -133,6 +176,7 @@ def dsigma_dT_weak(E_nu_keV, T_keV, neutrino="nuebar"):
                                   c.g_A_signed)
 
 
+@_finite_cross_section
 def dsigma_dT_nmm(E_nu_keV, T_keV, mu_nu_muB: float):
     """Magnetic-moment dσ/dT per electron in cm²/keV, μ_ν in Bohr magnetons.
 
@@ -141,9 +185,10 @@ def dsigma_dT_nmm(E_nu_keV, T_keV, mu_nu_muB: float):
     """
     mu = finite_scalar("mu_nu_muB", mu_nu_muB, "mu_B")
     E, T, ok = _grid(E_nu_keV, T_keV)
-    return np.where(ok, NMM_PREFACTOR_CM2 * mu**2 * (1.0 / T - 1.0 / E), 0.0)
+    return np.where(ok, NMM_PREFACTOR_CM2 * np.float64(mu) * mu * (1.0 / T - 1.0 / E), 0.0)
 
 
+@_finite_cross_section
 def dsigma_dT_millicharge(E_nu_keV, T_keV, delta_q: float):
     """Photon-exchange-squared dσ/dT per electron in cm²/keV for a neutrino charge δ_Q (units of e).
 
@@ -155,6 +200,7 @@ def dsigma_dT_millicharge(E_nu_keV, T_keV, delta_q: float):
     return np.where(ok, dsigma_dT_vector_axial(E, T, dgv, 0.0), 0.0)
 
 
+@_finite_cross_section
 def dsigma_dT_total(E_nu_keV, T_keV, neutrino="nuebar"):
     """Weak + electromagnetic dσ/dT per electron (cm²/keV), all amplitudes interfering.
 
@@ -168,6 +214,7 @@ def dsigma_dT_total(E_nu_keV, T_keV, neutrino="nuebar"):
     return np.where(ok, weak_em + dsigma_dT_nmm(E, T, nu.mu_nu_muB), 0.0)
 
 
+@_finite_cross_section
 def dsigma_dT(process: str, E_nu_keV, T_keV, neutrino="nuebar"):
     """dσ/dT per free electron (cm²/keV) for ``process`` in {'weak', 'nmm', 'millicharge', 'total'}.
 

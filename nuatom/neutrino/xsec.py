@@ -63,7 +63,8 @@ from scipy.interpolate import CubicSpline
 from nuatom.neutrino import free
 from nuatom.neutrino.properties import DEFAULT_NEUTRINO_MASS_KEV, NeutrinoProperties
 from nuatom import units as u
-from nuatom._validate import choice, finite_scalar, nonnegative_array
+from nuatom._validate import (choice, continuum_energy, finite_nonnegative_array,
+                              finite_scalar)
 
 __all__ = ["PROCESSES", "APPROXIMATIONS", "lepton_weights",
            "magnetic_weights", "momentum_transfer_range_keV", "FreeElectronResponse",
@@ -377,11 +378,31 @@ def _validated(approximation, E_nu_keV, T_keV):
     """``(approximation, E, T array)`` checked: the inputs every integrator shares."""
     appr = {a.lower(): a for a in APPROXIMATIONS}[choice("approximation", approximation,
                                                          [a.lower() for a in APPROXIMATIONS])]
-    E = finite_scalar("E_nu_keV", E_nu_keV, "keV")
-    if not E > 0:
-        raise ValueError(f"E_nu_keV = {E:g} keV must be > 0")
-    T_arr = nonnegative_array("T_keV", T_keV, "keV")
+    E = _neutrino_energy(E_nu_keV)
+    T_arr = finite_nonnegative_array("T_keV", T_keV, "keV")
     return appr, E, T_arr
+
+
+#: Largest neutrino energy (keV) of the atomic cross sections: 1 TeV. The contact (four-
+#: fermion) interaction needs the momentum transfers that matter (q <~ a few MeV for an
+#: atom) far below M_W, which holds for any E_nu here; the bound keeps every lepton-tensor
+#: weight (~E_nu^2) finite in double precision.
+MAX_NEUTRINO_ENERGY_KEV = 1.0e9
+
+
+def _neutrino_energy(E_nu_keV) -> float:
+    E = finite_scalar("E_nu_keV", E_nu_keV, "keV")
+    if not 0 < E <= MAX_NEUTRINO_ENERGY_KEV:
+        raise ValueError(f"E_nu_keV = {E:g} keV is outside the valid range (0, "
+                         f"{MAX_NEUTRINO_ENERGY_KEV:g}] keV")
+    return E
+
+
+def kinematically_allowed(E_nu_keV: float, T_keV, neutrino_mass_keV: float = 0.0) -> np.ndarray:
+    """Mask of the energy transfers with a neutrino left over: ``0 < T < E_nu - m_nu``
+    (:func:`momentum_transfer_range_keV` is not ``None``); elsewhere dσ/dT = 0."""
+    T = np.asarray(T_keV, float)
+    return (T > 0) & (T < float(E_nu_keV) - float(neutrino_mass_keV))
 
 
 def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, neutrino="nuebar", *,
@@ -506,6 +527,16 @@ def dsigma_from_integrals(integrals: dict, process: str, neutrino="nuebar"):
 METHODS = ("ab-initio", "fea", "epa", "lpa")
 
 
+def _element_symbol(element) -> str:
+    """``element`` as a capitalised symbol (``"xe"`` -> ``"Xe"``, so that the packaged tables
+    are found whatever the case); ``ValueError`` if it is not a string."""
+    if not isinstance(element, str) or not element.strip():
+        raise ValueError(f"element = {element!r} is not an element symbol ('Ge', 'Xe'; FEA also "
+                         "'Cs', 'I')")
+    text = element.strip()
+    return text[:1].upper() + text[1:].lower()
+
+
 def atomic_response(element: str, T_keV) -> TableResponse:
     """The frozen-core DHF response of ``element`` at ``T_keV``: the packaged reference
     table when every ``T`` is on its grid, else a table computed now on the reference
@@ -513,7 +544,8 @@ def atomic_response(element: str, T_keV) -> TableResponse:
     from nuatom.response import reference_q_grid_keV, reference_table, tabulate
     from nuatom.structure.atoms import atom as _atom
 
-    T = np.atleast_1d(nonnegative_array("T_keV", T_keV, "keV"))
+    T = np.atleast_1d(finite_nonnegative_array("T_keV", T_keV, "keV"))
+    element = _element_symbol(element)
     try:
         ref = reference_table(element)
     except ValueError:
@@ -523,6 +555,7 @@ def atomic_response(element: str, T_keV) -> TableResponse:
     T_pos = np.unique(T[T > 0])
     if T_pos.size == 0:
         T_pos = np.array([1.0])
+    continuum_energy("T_keV", T_pos, "keV")
     return TableResponse(tabulate(_atom(element), T_pos, reference_q_grid_keV()).summed())
 
 
@@ -551,7 +584,10 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
     key = choice("method", method, METHODS)
     proc = choice("process", process, PROCESSES)
     nu = NeutrinoProperties.of(neutrino)
-    T = nonnegative_array("T_keV", T_keV, "keV")
+    choice("fea_binding", fea_binding, ("edges", "dhf"))
+    element = _element_symbol(element)
+    E = _neutrino_energy(E_nu_keV)
+    T = finite_nonnegative_array("T_keV", T_keV, "keV")
     if key == "fea":
         from nuatom.neutrino import fea
         if proc == "charge-radius":
@@ -562,11 +598,34 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
             raise ValueError("method = 'fea' takes no NSI overrides (g_V, g_A); use 'ab-initio'")
         return fea.dsigma_dT_fea(element, proc, E_nu_keV, T, nu, binding=fea_binding)
     approximation = {"ab-initio": "none", "epa": "EPA", "lpa": "LPA"}[key]
-    response = atomic_response(element, T)
-    return dsigma_dT(proc, E_nu_keV, T, response, nu, approximation=approximation)
+    if proc == "millicharge" or (proc == "total" and nu.delta_q != 0.0):
+        if not nu.mass_keV > 0:  # checked before any response is computed
+            raise ValueError("neutrino mass_keV = 0 is outside the valid range (0, inf) keV for a "
+                             "millicharge: the forward (q^2 -> 0) region diverges without it")
+    # energy transfers outside the kinematic range give 0 at once: they never reach the
+    # response engine (T = 1e9 keV at E_nu = 1 MeV once asked it for a 341 GiB grid)
+    ok = kinematically_allowed(E, T, nu.mass_keV)
+    out = np.zeros(T.shape)
+    if not np.any(ok):
+        return out
+    T_in = T[ok]
+    continuum_energy("T_keV", T_in, "keV")  # memory budget of the continuum grids
+    response = atomic_response(element, T_in)
+    out[ok] = dsigma_dT(proc, E, T_in, response, nu, approximation=approximation)
+    return out
 
 
 # ---------------------------------------------------------------------- exported tables
+def _broadcast_E_T(E_nu_keV, T_keV):
+    E = finite_nonnegative_array("E_nu_keV", E_nu_keV, "keV")
+    T = finite_nonnegative_array("T_keV", T_keV, "keV")
+    try:
+        return np.broadcast_arrays(E, T)
+    except ValueError:
+        raise ValueError(f"E_nu_keV and T_keV have shapes {E.shape} and {T.shape} that do not "
+                         "broadcast; the valid range is arrays of one shape or scalars") from None
+
+
 class IonizationTable:
     """Packaged coupling integrals (:func:`coupling_integrals`) of one element on a dense
     (E_ν, T) grid, for methods 'ab-initio', 'epa' and 'lpa'; interpolation gives dσ/dT for
@@ -604,7 +663,7 @@ class IonizationTable:
         key = {"ge": "Ge", "xe": "Xe"}.get(str(element).strip().lower())
         path = pathlib.Path(__file__).resolve().parents[1] / "data" / "xsec" / f"{key}_integrals.npz"
         if key is None or not path.exists():
-            raise ValueError(f"element = {element!r}: no packaged ionization table (Ge, Xe)")
+            raise ValueError(f"element = {element!r}: no packaged ionization table (one of Ge, Xe)")
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["metadata"]))
             integrals = {m: {n: data[f"{m}__{n}"] for n in INTEGRAL_NAMES} for m in meta["methods"]}
@@ -614,8 +673,7 @@ class IonizationTable:
         """Coupling integrals at broadcast ``(E_nu_keV, T_keV)`` (cm²/keV)."""
         if method not in self.integrals:
             raise ValueError(f"method = {method!r} is not one of {sorted(self.integrals)}")
-        E, T = np.broadcast_arrays(nonnegative_array("E_nu_keV", E_nu_keV, "keV"),
-                                   nonnegative_array("T_keV", T_keV, "keV"))
+        E, T = _broadcast_E_T(E_nu_keV, T_keV)
         lnE_grid = np.log(self.E_nu_keV)
         lnT_grid = np.log(self.T_keV)
         lnE = np.log(np.clip(E, self.E_nu_keV[0], self.E_nu_keV[-1]))
@@ -643,8 +701,7 @@ class IonizationTable:
         """dσ/dT (cm²/keV per atom) interpolated from the table for ``neutrino``
         (:class:`~nuatom.neutrino.properties.NeutrinoProperties` or a flavour name)."""
         nu = NeutrinoProperties.of(neutrino)
-        E, T = np.broadcast_arrays(nonnegative_array("E_nu_keV", E_nu_keV, "keV"),
-                                   nonnegative_array("T_keV", T_keV, "keV"))
+        E, T = _broadcast_E_T(E_nu_keV, T_keV)
         out = dsigma_from_integrals(self.interpolate(E, T, method), process, nu)
         above = T > self.T_keV[-1]
         if np.any(above):
@@ -653,7 +710,9 @@ class IonizationTable:
             fea_last = self._fea_dhf(process, E, T_last, nu)
             ratio = np.divide(at_last, fea_last, out=np.ones_like(at_last), where=fea_last != 0)
             out = np.where(above, self._fea_dhf(process, E, T, nu) * ratio, out)
-        return out
+        # outside the kinematics (no neutrino left over) the cross section is 0: the
+        # interpolation in E_nu between table nodes would otherwise leak across T = E_nu
+        return np.where((T > 0) & (T < E - nu.mass_keV), out, 0.0)
 
     def _fea_dhf(self, process, E, T, nu):
         if process == "charge-radius":

@@ -12,6 +12,10 @@ partial waves :math:`\\kappa'`), and mapped over any :class:`concurrent.futures.
 ``distributed.Client(...).get_executor()`` works unchanged). A chunk whose window leaves
 the partial-wave sum unconverged (:func:`nuatom.response.engine.partial_waves_converged`) is
 followed by a chunk for the next window of the same (subshell, T), as soon as it returns.
+Each finished (subshell, T) column is cached at once (kind :data:`CHUNK_KIND`), so that an
+interrupted run resumes where it stopped. The local pool's workers die with their parent
+(:func:`process_pool`) and are stopped at once on an interrupt or error
+(:func:`shutdown_pool`).
 
 Tables are saved as ``.npz`` with a human-readable ``header`` entry and a JSON
 ``metadata`` entry (units, method, grids, options, package version, wall time), and are
@@ -40,7 +44,7 @@ from nuatom.response.engine import (_COMPONENT_KINDS, COMPONENTS, CURRENTS, Resp
                        components_from_basis, first_window, kinds_for, partial_waves_converged,
                        window_sums)
 from nuatom.units import HARTREE_KEV, kev_to_hartree, q_kev_to_au
-from nuatom._validate import positive_array
+from nuatom._validate import MAX_MOMENTUM_KEV, continuum_energy, positive_array, table_size
 
 __all__ = ["ResponseTable", "tabulate", "reference_table", "reference_q_grid_keV", "TABLE_FORMAT"]
 
@@ -265,21 +269,81 @@ def _window_task(payload: dict) -> dict:
             "exhausted": res.exhausted}
 
 
+def _worker_init(parent_pid: int) -> None:
+    """Initializer of every pool worker: it dies with its parent and leaves interrupts to it.
+
+    * ``SIGINT`` is ignored (Ctrl-C reaches the whole process group; the parent catches it
+      and stops the workers) and ``SIGTERM`` has its default action (a forked worker would
+      otherwise inherit the parent's Python handler and survive it);
+    * on Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the worker when the
+      parent dies, even by ``SIGKILL`` or a timeout that kills only the parent;
+    * if the parent is already gone when the worker starts, the worker exits.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def process_pool(max_workers: int | None = None) -> cf.ProcessPoolExecutor:
+    """A local process pool whose workers never outlive this process (:func:`_worker_init`);
+    stop it with :func:`shutdown_pool`."""
+    return cf.ProcessPoolExecutor(max_workers=max_workers or os.cpu_count() or 1,
+                                  initializer=_worker_init, initargs=(os.getpid(),))
+
+
+def shutdown_pool(executor: cf.Executor, *, terminate: bool = False, timeout: float = 10.0) -> None:
+    """Shut ``executor`` down; with ``terminate`` (an interrupt or an error), cancel the
+    queued chunks and stop the worker processes of a process pool at once instead of
+    waiting for their running chunks (SIGTERM, then SIGKILL after ``timeout`` s)."""
+    if not terminate:
+        executor.shutdown(wait=True)
+        return
+    procs = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        try:
+            p.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    deadline = time.monotonic() + timeout
+    for p in procs:
+        try:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive():
+                p.kill()
+                p.join(1.0)
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass
+
+
 def _default_executor():
     """Local process pool, one worker per core (platform's default start method, so that
     plain scripts need no ``if __name__ == "__main__"`` guard on Linux)."""
-    return cf.ProcessPoolExecutor(max_workers=os.cpu_count() or 1)
+    return process_pool(os.cpu_count() or 1)
 
 
 class _Progress:
-    def __init__(self, total: int, enabled: bool | None, desc: str):
+    def __init__(self, total: int, enabled: bool | None, desc: str, reused: int = 0):
         self.bar = None
         if enabled is None:
             enabled = total > 20
         if enabled:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=total, desc=desc, unit="chunk")
+            if reused:
+                desc = f"{desc} ({reused} reused)"
+            self.bar = tqdm(total=total + reused, initial=reused, desc=desc, unit="chunk")
 
     def update(self, n=1, extra=0):
         if self.bar is not None:
@@ -300,6 +364,35 @@ def _cache_inputs(atom, T_keV, q_keV, subshells, kinds, options) -> dict:
             "q_keV": hashlib.sha256(np.ascontiguousarray(q_keV).tobytes()).hexdigest(),
             "n": [len(T_keV), len(q_keV)], "subshells": list(subshells), "kinds": list(kinds),
             "options": repr(options), "format": TABLE_FORMAT, "engine": ENGINE_REVISION}
+
+
+#: Cache kind of one finished (subshell, energy transfer) column of a table: a table run
+#: that is interrupted keeps every column it finished, and the next run reuses them.
+CHUNK_KIND = "rchunk"
+
+
+def _chunk_inputs(inputs: dict, label: str, T_keV: float) -> dict:
+    base = {k: v for k, v in inputs.items() if k not in ("T_keV", "n", "subshells")}
+    return dict(base, label=label, T_keV=float(T_keV).hex())
+
+
+def _load_chunk(inputs: dict, label: str, T_keV: float, nbasis: int, nq: int):
+    hit = _cache.load(CHUNK_KIND, _chunk_inputs(inputs, label, T_keV))
+    if hit is None:
+        return None
+    try:
+        S = np.asarray(hit["S"], float)
+        if S.shape != (nbasis, nq):
+            return None
+        return S, int(hit["kappa_max"]), int(hit["J_max"]), bool(hit["converged"])
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def _save_chunk(inputs: dict, label: str, T_keV: float, S, kappa_max, J_max, converged) -> None:
+    _cache.save(CHUNK_KIND, _chunk_inputs(inputs, label, T_keV),
+                {"S": np.asarray(S, float), "kappa_max": np.array(int(kappa_max)),
+                 "J_max": np.array(int(J_max)), "converged": np.array(bool(converged))})
 
 
 def tabulate(atom, T_keV, q_keV, *, components=COMPONENTS, currents=CURRENTS, subshells=None,
@@ -329,7 +422,11 @@ def tabulate(atom, T_keV, q_keV, *, components=COMPONENTS, currents=CURRENTS, su
         of ``dask.distributed``; ``concurrent.futures.ThreadPoolExecutor(1)`` runs
         serially in this process.
     cache : bool
-        Look up / store the table in the disk cache (:mod:`nuatom.cache`).
+        Look up / store the table in the disk cache (:mod:`nuatom.cache`). Each finished
+        (subshell, T) column is cached too, as soon as it is done: an interrupted run
+        loses only the columns in progress, and the next run with the same atom, q grid
+        and options reuses every finished column (the progress bar counts them as
+        reused).
     progress : bool, optional
         Show a progress bar (default: when there are more than 20 chunks).
 
@@ -337,8 +434,12 @@ def tabulate(atom, T_keV, q_keV, *, components=COMPONENTS, currents=CURRENTS, su
     -------
     ResponseTable
     """
-    T = positive_array("T_keV", T_keV, "keV").ravel()
+    T = continuum_energy("T_keV", T_keV, "keV").ravel()
     q = positive_array("q_keV", q_keV, "keV/c").ravel()
+    if q.size and float(q.max()) > MAX_MOMENTUM_KEV:
+        raise ValueError(f"q_keV = {float(q.max()):g} keV/c is outside the valid range "
+                         f"(0, {MAX_MOMENTUM_KEV:g}] keV/c")
+    table_size(T.size, q.size)
     kinds = kinds_for(tuple(components), tuple(currents))
     basis = basis_for(kinds)
     labels = [o.label for o in atom.orbitals] if subshells is None else \
@@ -371,15 +472,22 @@ def tabulate(atom, T_keV, q_keV, *, components=COMPONENTS, currents=CURRENTS, su
                 "T_hartree": float(T_h[j]), "q_au": q_au, "kappa_lo": lo, "kappa_hi": hi}
 
     jobs = []
+    reused = 0
     for i, o in enumerate(orbs):
         for j in range(nT):
             eps = T_h[j] + o.energy_hartree
             if eps > 0:
+                done = _load_chunk(inputs, labels[i], T[j], len(basis), nq) if cache else None
+                if done is not None:
+                    sums[i, :, j], kappa_max[i, j], J_max[i, j], converged[i, j] = done
+                    reused += 1
+                    continue
                 size = first_window(o, atom.grid, eps, atom.inv_c2, options)
                 jobs.append((i, j, 1, min(size, options.kappa_max), size))
-    own = executor is None
+    own = executor is None and bool(jobs)
     ex = _default_executor() if own else executor
-    bar = _Progress(len(jobs), progress, f"{atom.symbol} response")
+    bar = _Progress(len(jobs), progress, f"{atom.symbol} response", reused)
+    failed = True
     try:
         futures = {ex.submit(_window_task, payload(i, j, lo, hi)): (i, j, lo, hi, size)
                    for i, j, lo, hi, size in jobs}
@@ -404,11 +512,16 @@ def tabulate(atom, T_keV, q_keV, *, components=COMPONENTS, currents=CURRENTS, su
                 else:
                     converged[i, j] = done_here
                     history.pop((i, j), None)
+                    if cache:
+                        _save_chunk(inputs, labels[i], T[j], sums[i, :, j], kappa_max[i, j],
+                                    J_max[i, j], done_here)
                     bar.update(1)
+        failed = False
     finally:
         bar.close()
         if own:
-            ex.shutdown()
+            # on an interrupt or an error the workers are stopped at once, not left running
+            shutdown_pool(ex, terminate=failed)
     elapsed = time.perf_counter() - start
     table = ResponseTable(
         T_keV=T, q_keV=q, subshells=tuple(labels),

@@ -43,7 +43,7 @@ def element_Z(element) -> int:
         Z = int(element)
     else:
         text = str(element).strip()
-        if text.isdigit():
+        if text.isascii() and text.isdecimal():
             Z = int(text)
         else:
             lookup = {s.lower(): i + 1 for i, s in enumerate(ELEMENT_SYMBOLS)}
