@@ -18,7 +18,7 @@ kernels in the copy)::
     .venv/bin/python benchmarks/mutation_check.py                 # all mutants, the fast tests
     .venv/bin/python benchmarks/mutation_check.py --list          # the mutants
     .venv/bin/python benchmarks/mutation_check.py --only C1 F2    # some of them
-    .venv/bin/python benchmarks/mutation_check.py --tests tests/test_xsec.py
+    .venv/bin/python benchmarks/mutation_check.py --tests tests/neutrino/test_xsec.py
     .venv/bin/python benchmarks/mutation_check.py --tests-at HEAD   # the committed tests instead
 
 It prints a Markdown table (mutant, file, change, tests that failed) and exits with 1 if a
@@ -40,11 +40,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 #: the fast tests that guard the formulas (about 15 s together)
-DEFAULT_TESTS = ("tests/test_free.py", "tests/test_fea.py", "tests/test_xsec.py",
-                 "tests/test_kinematics.py",
-                 "tests/test_sensitivity.py::test_weak_rate_reactor_ge_against_vogel_engel_quadrature",
-                 "tests/test_sensitivity.py::test_weak_rate_magnitude_reactor_ge",   # its name before issue 22
-                 "tests/test_sensitivity.py::test_free_vs_fea_rates")
+DEFAULT_TESTS = ("tests/neutrino/test_free.py", "tests/neutrino/test_fea.py", "tests/neutrino/test_xsec.py",
+                 "tests/neutrino/test_kinematics.py",
+                 "tests/experiments/test_sensitivity.py::test_weak_rate_reactor_ge_against_vogel_engel_quadrature",
+                 "tests/experiments/test_sensitivity.py::test_weak_rate_magnitude_reactor_ge",   # its name before issue 22
+                 "tests/experiments/test_sensitivity.py::test_free_vs_fea_rates")
 
 
 def existing(repo: Path, tests) -> list[str]:
@@ -200,7 +200,7 @@ def apply(repo: Path, m: Mutant) -> str:
 
 
 def short(test_id: str) -> str:
-    # tests/test_xsec.py::test_x[nue-1000.0] -> test_xsec::test_x
+    # tests/neutrino/test_xsec.py::test_x[nue-1000.0] -> test_xsec::test_x
     f, _, name = test_id.partition("::")
     return f"{Path(f).stem}::{name.split('[')[0]}"
 

@@ -131,3 +131,13 @@ def test_public_api_resolves():
     import nuatom
     for name in nuatom.__all__:
         assert callable(getattr(nuatom, name))
+
+
+def test_tests_follow_the_same_map():
+    """tests/<layer>/ for every layer of the chain (and the oracles); the top of tests/ keeps
+    only what spans the package: units, the CLI, the layout, the environment, robustness."""
+    tests = pathlib.Path(__file__).resolve().parent
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    assert folders == set(CHAIN) | {"oracles"}
+    for folder in folders:
+        assert list((tests / folder).glob("test_*.py")), f"tests/{folder}/ has no tests"

@@ -40,26 +40,15 @@ from nuatom.numerics.angular import allowed
 from nuatom.continuum.solver import ContinuumOptions, ContinuumSolver
 from nuatom.continuum.multipoles import bessel_table, multipole_radial
 from nuatom.units import ALPHA, BARN_CM2, BOHR_CM, C_AU, kev_to_hartree
-from nuatom._validate import continuum_energy, positive_array
+from nuatom._validate import choice, continuum_energy, positive_array
+from nuatom.continuum import rpa
+from nuatom.continuum.results import PhotoResult
 
-__all__ = ["PhotoResult", "photoionization", "subshell_cross_section_au"]
+__all__ = ["PhotoResult", "photoionization", "subshell_cross_section_au", "METHODS"]
 
 J_STALL = 2
-
-
-@dataclass
-class PhotoResult:
-    """Photoionization cross sections (barn) on a photon-energy grid (keV)."""
-
-    omega_keV: np.ndarray
-    sigma_barn: np.ndarray
-    subshells: dict = field(default_factory=dict)
-    multipoles: dict = field(default_factory=dict)
-    gauge: str = "velocity"
-
-    def to_dict(self) -> dict:
-        return {"omega_keV": self.omega_keV.tolist(), "sigma_barn": self.sigma_barn.tolist(),
-                "subshells": {k: v.tolist() for k, v in self.subshells.items()}, "gauge": self.gauge}
+#: Photoionization methods: frozen-core Dirac–Hartree–Fock, and the relativistic RPA.
+METHODS = ("dhf", "rpa")
 
 
 def _bessel_cached(cache: dict, grid, q: float, L_max: int) -> np.ndarray:
@@ -147,12 +136,13 @@ def _subshell_task(args):
     return label, np.array(vals), np.array(js)
 
 
-def photoionization(atom, omega_keV, *, subshells=None, hole: bool = True,
+def photoionization(atom, omega_keV, *, method: Literal["dhf", "rpa"] = "dhf", subshells=None,
+                    hole: bool = True,
                     gauge: Literal["velocity", "length"] = "velocity",
                     multipole_tolerance: float = 1e-6,
                     options: ContinuumOptions = ContinuumOptions(),
                     only_e1: bool = False, long_wavelength: bool = False,
-                    executor=None) -> PhotoResult:
+                    executor=None, rpa_options: "rpa.RPAOptions | None" = None) -> PhotoResult:
     """Photoionization cross section of ``atom`` (an :class:`~nuatom.structure.atoms.Atom`).
 
     Parameters
@@ -160,6 +150,14 @@ def photoionization(atom, omega_keV, *, subshells=None, hole: bool = True,
     atom : Atom
     omega_keV : array_like
         Photon energies in keV (> 0).
+    method : {'dhf', 'rpa'}
+        ``'dhf'``: frozen-core Dirac–Hartree–Fock, every multipole to
+        ``multipole_tolerance``. ``'rpa'``: the relativistic random-phase approximation
+        (:func:`nuatom.continuum.rpa.photoionization_rpa`) for the electric dipole, the
+        correlated and gauge-invariant part; closed-shell atoms only (MCRRPA for open
+        shells such as Ge is not implemented yet). ``subshells``, ``hole``,
+        ``multipole_tolerance``, ``options``, ``only_e1`` and ``executor`` apply to
+        ``'dhf'`` only; ``rpa_options`` to ``'rpa'`` only.
     subshells : list of str, optional
         Labels to include (default: all occupied).
     hole : bool
@@ -185,8 +183,12 @@ def photoionization(atom, omega_keV, *, subshells=None, hole: bool = True,
     """
     # the continuum grid grows with the photon energy: refuse what would not fit in memory
     omega = np.atleast_1d(continuum_energy("omega_keV", omega_keV, "keV")).astype(float)
+    key = choice("method", method, METHODS)
     if gauge not in ("velocity", "length"):
         raise ValueError(f"gauge = {gauge!r} is not one of ['length', 'velocity']")
+    if key == "rpa":
+        return rpa.photoionization_rpa(atom, omega, gauge=gauge, long_wavelength=long_wavelength,
+                                       options=rpa.RPAOptions() if rpa_options is None else rpa_options)
     orbs = [o for o in atom.orbitals if o.occupancy > 0]
     if subshells is not None:
         wanted = {atom.orbital(s).label for s in subshells}

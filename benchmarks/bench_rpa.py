@@ -1,0 +1,48 @@
+"""RRPA photoionization benchmark: gauge agreement, comparison with frozen-core DHF, timings.
+
+Usage (one process, results as JSON lines on stdout)::
+
+    NUATOM_CACHE_DIR=.nuatom-cache python benchmarks/bench_rpa.py Ne 30,60,80,100,300,1000,3000
+    NUATOM_CACHE_DIR=.nuatom-cache python benchmarks/bench_rpa.py Ar 36,40,44,48,52,56,60,70,90
+    NUATOM_CACHE_DIR=.nuatom-cache python benchmarks/bench_rpa.py Xe 80,90,100,110,120,140,300,450,545 4
+
+Arguments: element, photon energies in eV (comma separated), optional ``min_n`` of the
+polarised core (default 1 = all shells). For every energy and gauge (length, velocity) the
+RRPA E1 cross section (Mb, active subshells), the same total from the polarizability, the
+GMRES iteration count and wall time, and the frozen-core DHF E1 cross sections of
+:mod:`nuatom.continuum.photoionization` for the same subshells in the V^N (``hole=False``) and V^{N-1}
+(``hole=True``) fields with their wall time. ``benchmarks/bench_rpa_table.py`` prints a table from that output.
+"""
+import sys, time, json
+import numpy as np
+import nuatom
+from nuatom.continuum.rpa import rpa_response, RPAOptions
+from nuatom.continuum.photoionization import photoionization
+from nuatom.units import BOHR_CM, BARN_CM2, HARTREE_EV
+
+el = sys.argv[1]
+energies = [float(x) for x in sys.argv[2].split(",")]
+min_n = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+at = nuatom.atom(el)
+conv = BOHR_CM**2 / BARN_CM2 / 1e6
+out = []
+for e in energies:
+    w = e / HARTREE_EV
+    row = {"eV": e}
+    for g in ("length", "velocity"):
+        t = time.perf_counter()
+        r = rpa_response(at, w, gauge=g, options=RPAOptions(min_n=min_n))
+        row[f"rpa_{g}"] = r.sigma_au * conv
+        row[f"pol_{g}"] = r.sigma_polarizability_au * conv
+        row[f"sub_{g}"] = {k: v * conv for k, v in r.subshell_sigma_au.items()}
+        row[f"its_{g}"] = r.iterations
+        row[f"sec_{g}"] = time.perf_counter() - t
+        row["points"] = r.grid_points
+        act = list(r.subshell_sigma_au)
+        for hole in (False, True):
+            t = time.perf_counter()
+            d = photoionization(at, [e / 1000], subshells=act, hole=hole, only_e1=True, gauge=g)
+            row[f"dhf{'_hole' if hole else ''}_{g}"] = d.sigma_barn[0] / 1e6
+            row[f"sec_dhf{'_hole' if hole else ''}_{g}"] = time.perf_counter() - t
+    row["rel_gauge_rpa"] = row["rpa_length"] / row["rpa_velocity"] - 1
+    print(json.dumps(row), flush=True)
