@@ -37,7 +37,7 @@ $(STAMP): requirements.lock pyproject.toml | $(PY)
 lock: | $(PY)
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra book --python-version 3.11 \
-	    --python-platform x86_64-manylinux_2_28 --upgrade --quiet -o requirements.lock
+	    --python-platform x86_64-manylinux_2_28 --generate-hashes --upgrade --quiet -o requirements.lock
 	$(PY) .ci/environment_from_lock.py
 
 # The newest releases within pyproject.toml's ranges, in a separate .venv-latest: how a

@@ -77,6 +77,9 @@ def test_environment_yml_pins_the_locked_versions():
 
 def test_lock_parser_reads_pins_and_ignores_comments():
     # guard for the parser itself: a check of the lock that cannot parse would pass vacuously
-    text = "# header\nnumpy==2.4.6\n    # via nuatom\nDask[Distributed]==2026.8.0\nfoo-bar==1.0 ; python_version<'4'\n"
+    text = ("# header\nnumpy==2.4.6 \\\n    --hash=sha256:0123abcd \\\n    --hash=sha256:4567ef01\n"
+            "    # via nuatom\nDask[Distributed]==2026.8.0\nfoo-bar==1.0 ; python_version<'4'\n")
     assert lockmod.locked_versions(text) == {"numpy": "2.4.6", "dask": "2026.8.0", "foo-bar": "1.0"}
     assert len(lock()) > 100
+    # the committed lock carries hashes (pip then installs in hash-checking mode)
+    assert "--hash=sha256:" in (ROOT / "requirements.lock").read_text()
