@@ -12,9 +12,10 @@ HELP = "photoionization cross section (barn per atom) with per-subshell breakdow
 def add_arguments(p) -> None:
     p.add_argument("element", help="element symbol or Z")
     p.add_argument("--omega", type=float_list, required=True, help="photon energies in keV, comma-separated")
-    p.add_argument("--method", choices=("dhf", "rpa"), default="dhf",
-                   help="frozen-core Dirac-Hartree-Fock (all multipoles) or relativistic RPA "
-                        "(electric dipole, closed shells)")
+    p.add_argument("--method", choices=("rpa", "dhf"), default="rpa",
+                   help="relativistic RPA (default: electric dipole correlated, every shell "
+                        "polarised, open shells by the average of configuration; higher multipoles "
+                        "frozen-core) or frozen-core Dirac-Hartree-Fock (all multipoles)")
     p.add_argument("--gauge", choices=("velocity", "length"), default="velocity")
     p.add_argument("--no-hole", action="store_true", help="continuum in the neutral-atom field (V^N)")
     add_structure_arguments(p)
@@ -27,6 +28,9 @@ def run(args) -> dict:
     # is built (omega = 1e12 keV once asked for a 682 TiB grid)
     continuum_energy("--omega", args.omega, "keV")
     atom = build_atom(args)
+    if args.no_hole and args.method == "rpa":
+        raise ValueError("--no-hole: only with --method dhf (RPA polarises every subshell in the "
+                         "field of the ion)")
     result = photoionization(atom, args.omega, method=args.method, gauge=args.gauge,
                              hole=not args.no_hole)
     return {**result.to_dict(), "method": args.method}

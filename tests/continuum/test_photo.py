@@ -20,7 +20,7 @@ def test_hydrogen_stobbe(gauge):
     # Issue acceptance: within 1e-4 of the exact non-relativistic dipole (Stobbe) cross
     # section, threshold value 6.304e-18 cm^2 (nuatom.oracles, checked against mpmath)
     h = nuatom.atom("H", relativistic=False, nucleus="point")
-    r = photoionization(h, OMEGA_HARTREE * HARTREE_KEV, gauge=gauge, only_e1=True, long_wavelength=True)
+    r = photoionization(h, OMEGA_HARTREE * HARTREE_KEV, method="dhf", gauge=gauge, only_e1=True, long_wavelength=True)
     ref = np.array([hydrogen_1s_photoionization_cm2(w) for w in OMEGA_HARTREE]) / BARN_CM2
     assert np.max(np.abs(r.sigma_barn / ref - 1)) < 1e-4
     assert r.sigma_barn[0] * BARN_CM2 == pytest.approx(6.304e-18, rel=1e-3)
@@ -31,7 +31,7 @@ def test_relativistic_hydrogen_close_to_stobbe():
     # of the Dirac continuum would show here
     h = nuatom.atom("H", nucleus="point")
     w = np.array([0.6, 2.0])
-    r = photoionization(h, w * HARTREE_KEV, only_e1=True, long_wavelength=True)
+    r = photoionization(h, w * HARTREE_KEV, method="dhf", only_e1=True, long_wavelength=True)
     ref = np.array([hydrogen_1s_photoionization_cm2(x) for x in w]) / BARN_CM2
     assert np.max(np.abs(r.sigma_barn / ref - 1)) < 3e-4
 
@@ -77,5 +77,9 @@ def test_photo_input_validation():
         photoionization(h, [-1.0])
     with pytest.raises(ValueError, match="gauge"):
         photoionization(h, [1.0], gauge="coulomb")
-    # below threshold: zero, not NaN
-    assert photoionization(h, [0.001]).sigma_barn[0] == 0.0
+    # below threshold: zero, not NaN, for both methods
+    assert photoionization(h, [0.001], method="dhf").sigma_barn[0] == 0.0
+    assert photoionization(nuatom.atom("H", nucleus="point"), [0.001]).sigma_barn[0] == 0.0
+    # the default method, RPA, needs a relativistic atom and says which method does not
+    with pytest.raises(ValueError, match="method='dhf' handles non-relativistic"):
+        photoionization(h, [0.1])

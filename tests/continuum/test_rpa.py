@@ -131,7 +131,7 @@ def test_without_induced_potential_reproduces_photo(neon, gauge):
     # With the continuum tolerance of nuatom.photo (ContinuumOptions default 1e-9) the
     # cross sections agree to rounding (the RRPA default, 1e-10, moves them by ~1e-10).
     w = NE_OMEGAS[1]
-    ref = photoionization(neon, [w * HARTREE_KEV], hole=False, only_e1=True, gauge=gauge)
+    ref = photoionization(neon, [w * HARTREE_KEV], method="dhf", hole=False, only_e1=True, gauge=gauge)
     r = rpa_response(neon, w, gauge=gauge, options=RPAOptions(induced=False, continuum_tolerance=1e-9))
     for label, s in r.subshell_sigma_au.items():
         expected = ref.subshells[label][0] / (nuatom.units.BOHR_CM**2 / nuatom.units.BARN_CM2)
@@ -152,8 +152,8 @@ def test_gauge_invariance_neon(neon, omega):
     # optical-theorem check: |T|^2 summed equals Im of the response (truncation of the
     # r^-2 interchannel tails limits it to ~1e-4)
     assert v.sigma_polarizability_au == pytest.approx(v.sigma_au, rel=1e-3)
-    dv = photoionization(neon, [omega * HARTREE_KEV], hole=False, only_e1=True).sigma_barn[0]
-    dl = photoionization(neon, [omega * HARTREE_KEV], hole=False, only_e1=True, gauge="length").sigma_barn[0]
+    dv = photoionization(neon, [omega * HARTREE_KEV], method="dhf", hole=False, only_e1=True).sigma_barn[0]
+    dl = photoionization(neon, [omega * HARTREE_KEV], method="dhf", hole=False, only_e1=True, gauge="length").sigma_barn[0]
     assert abs(dl / dv - 1) > 0.01
 
 
@@ -164,8 +164,6 @@ def test_input_validation(neon):
         rpa_response(neon, 3.0, gauge="coulomb")
     with pytest.raises(ValueError, match="min_n"):
         RPAOptions(min_n=0)
-    with pytest.raises(ValueError, match="open"):
-        rpa_response(nuatom.atom("H", nucleus="point"), 3.0)
     # below every threshold: zero cross section, no solve
     r = rpa_response(neon, 0.5)
     assert r.sigma_au == 0.0 and r.iterations == 0
@@ -219,3 +217,71 @@ def test_gauge_invariance_e2_neon(neon):
     bare = [rpa_response(neon, omega, J=2, gauge=g, options=RPAOptions(induced=False)).sigma_au
             for g in ("velocity", "length")]
     assert abs(bare[1] / bare[0] - 1) > 0.1
+
+
+# ------------------------------------------------------------------ open shells (AOC-RRPA)
+@pytest.mark.parametrize("Z", [1, 6, 10, 26, 32, 54])
+def test_occupation_weights_are_the_aoc_functional_second_derivative(Z):
+    # The AOC-RRPA weights n_a * nu_ab (per pair of magnetic substates) must be the pair
+    # weights of the average-of-configuration energy functional that the ground state
+    # minimises (nuatom.structure.configuration, an independent module): F^0(a, b) carries
+    # n_a nu_ab g_a g_b for a < b and half of it for a = b. Closed shells give 1, a lone
+    # electron 0 (no self-interaction), Ge 4p^2 gives (N-1)/(G-1) = 1/5 inside the shell.
+    from nuatom.continuum.rpa import occupation_weights
+    from nuatom.structure.configuration import (average_of_configuration, ground_configuration,
+                                                parse_configuration)
+
+    expr = average_of_configuration(parse_configuration(ground_configuration(Z)))
+    subshells = expr.subshells        # (n, kappa, occupancy): all the weights depend on
+    fill, pair = occupation_weights(subshells)
+    for a, oa in enumerate(subshells):
+        for b, ob in enumerate(subshells):
+            coefficient = expr.direct.get((min(a, b), max(a, b)), 0.0) * (2.0 if a == b else 1.0)
+            expected = coefficient / (2 * abs(oa.kappa) * 2 * abs(ob.kappa))
+            assert fill[a] * pair[a, b] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    if Z in (10, 54):
+        assert np.all(pair == 1.0) and np.all(fill == 1.0)
+    if Z == 1:
+        assert pair[0, 0] == 0.0
+    if Z == 32:
+        p = [i for i, o in enumerate(subshells) if o.n == 4 and o.kappa in (1, -2)]
+        assert pair[np.ix_(p, p)] == pytest.approx(np.full((2, 2), 0.2), rel=1e-14)
+        assert fill[p] == pytest.approx([1 / 3, 1 / 3], rel=1e-14)
+
+
+@pytest.mark.parametrize("omega", [0.6, 2.0])
+def test_one_electron_rpa_is_the_dirac_coulomb_result(omega):
+    # Hydrogen: the lone electron induces no potential on itself (AOC weight 0), so RRPA
+    # must equal the frozen-core result in the bare Coulomb field (photoionization with the
+    # hole, i.e. the proton alone) to rounding, be gauge invariant (measured 1.3e-7: grid),
+    # and agree with Stobbe's non-relativistic closed form to O(alpha^2) relativistic and
+    # O((omega a / c)^2) retardation corrections (measured 1.7e-5 at 0.6 Ha, 1.3e-4 at 2 Ha).
+    from nuatom.oracles.hydrogen_photo import hydrogen_1s_photoionization_cm2
+    from nuatom.units import BOHR_CM
+
+    h = nuatom.atom("H", nucleus="point")
+    v = rpa_response(h, omega, gauge="velocity")
+    ln = rpa_response(h, omega, gauge="length")
+    bare = photoionization(h, [omega * HARTREE_KEV], method="dhf", only_e1=True, hole=True).sigma_barn[0]
+    assert v.sigma_au * BOHR_CM**2 / nuatom.units.BARN_CM2 == pytest.approx(bare, rel=1e-10)
+    assert ln.sigma_au == pytest.approx(v.sigma_au, rel=1e-6)
+    stobbe = hydrogen_1s_photoionization_cm2(np.array([omega]))[0] / BOHR_CM**2
+    assert v.sigma_au == pytest.approx(stobbe, rel=1e-3)
+
+
+@pytest.mark.slow
+def test_germanium_aoc_rpa_gauge_invariance():
+    # Ge 4p^2 by AOC-RRPA at 300 eV: length = velocity within 2e-3 (measured 6.9e-4),
+    # while frozen-core DHF differs by 6 %. Exact invariance needs the partial Pauli
+    # blocking of the half-empty 4p shell (3d, 4s, ns -> 4p transitions carry weight
+    # 1 - n_4p = 2/3 in the ensemble response but are projected out here); that is the
+    # approximation this tolerance measures (1.1 % at 100 eV, next to the 3d -> 4p
+    # bound-bound poles at ~25 eV).
+    ge = nuatom.atom("Ge")
+    omega = 300.0 / 27.211386245988
+    v = rpa_response(ge, omega, gauge="velocity")
+    ln = rpa_response(ge, omega, gauge="length")
+    assert ln.sigma_au == pytest.approx(v.sigma_au, rel=2e-3)
+    assert v.sigma_polarizability_au == pytest.approx(v.sigma_au, rel=1e-4)
+    dv, dl = (photoionization(ge, [0.3], method="dhf", only_e1=True, gauge=g).sigma_barn[0] for g in ("velocity", "length"))
+    assert abs(dl / dv - 1) > 0.03
