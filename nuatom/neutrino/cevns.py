@@ -246,28 +246,33 @@ def nuclei_per_kg(target: str) -> float:
 
 
 def _flux_integral(source, iso, T, nu, options):
-    """∫ dE Σ_flavours φ_f(E) dσ/dT(E, T) for one isotope and recoil T (cm²/keV · cm⁻² s⁻¹)."""
+    """∫ dE Σ_flavours φ_f(E) dσ/dT(E, T) for one isotope at recoils ``T`` (1-d array, keV):
+    cm²/keV · cm⁻² s⁻¹. Gauss–Legendre on [max(a, E_min(T)), b] for each piece [a, b]."""
     from numpy.polynomial.legendre import leggauss
 
     x, w = leggauss(_GL_NODES)
-    Emin = float(e_nu_min_nr_keV(T, iso.mass_keV))
-    total = 0.0
+    Emin = e_nu_min_nr_keV(T, iso.mass_keV)
+    total = np.zeros_like(T)
     for comp in source.continua:
-        lo, hi = max(Emin, comp.E_min_keV), comp.E_max_keV
-        if lo >= hi:
-            continue
-        edges = [lo] + [b for b in sorted(comp.breakpoints_keV) if lo < b < hi] + [hi]
+        edges = [comp.E_min_keV] + sorted(b for b in comp.breakpoints_keV
+                                           if comp.E_min_keV < b < comp.E_max_keV) + [comp.E_max_keV]
         for a, b in zip(edges[:-1], edges[1:]):
-            E = 0.5 * (b - a) * x + 0.5 * (b + a)
+            lo = np.maximum(Emin, a)
+            live = lo < b
+            if not np.any(live):
+                continue
+            lo_l, T_l = lo[live], T[live]
+            half = 0.5 * (b - lo_l)
+            E = half[:, None] * (x[None, :] + 1.0) + lo_l[:, None]
             phi = comp.dphi_dE(E)
+            acc = np.zeros_like(E)
             for flavor, weight in source.flavor_weights(comp, E):
-                ds = dsigma_dT_isotope(iso, E, T, nu.replace(flavor=flavor), **options)
-                total += 0.5 * (b - a) * float(np.sum(w * phi * weight * ds))
+                acc += weight * dsigma_dT_isotope(iso, E, T_l[:, None], nu.replace(flavor=flavor), **options)
+            total[live] += half * np.sum(w[None, :] * phi * acc, axis=1)
     for line in source.lines:
-        if line.E_keV > Emin:
-            for flavor, weight in source.flavor_weights(line, np.array([line.E_keV])):
-                total += line.flux_cm2_s * float(weight[0]) * float(
-                    dsigma_dT_isotope(iso, line.E_keV, T, nu.replace(flavor=flavor), **options))
+        for flavor, weight in source.flavor_weights(line, np.array([line.E_keV])):
+            total += line.flux_cm2_s * float(weight[0]) * dsigma_dT_isotope(
+                iso, line.E_keV, T, nu.replace(flavor=flavor), **options)
     return total
 
 
@@ -293,12 +298,13 @@ def differential_rate_per_kg_day_keV(source, target: str, T_keV, neutrino="nueba
     T = finite_nonnegative_array("T_keV", T_keV, "keV")
     nu = NeutrinoProperties.of(neutrino)
     n_kg = nuclei_per_kg(target)
-    out = np.zeros_like(T, dtype=float)
+    flat = T.ravel()
+    out = np.zeros_like(flat)
+    pos = flat > 0
     for iso, frac in target_isotopes(target):
-        for idx in np.ndindex(T.shape):
-            if T[idx] > 0:
-                out[idx] += frac * _flux_integral(source, iso, float(T[idx]), nu, options)
-    return out * n_kg * _SECONDS_PER_DAY
+        if np.any(pos):
+            out[pos] += frac * _flux_integral(source, iso, flat[pos], nu, options)
+    return (out * n_kg * _SECONDS_PER_DAY).reshape(T.shape)
 
 
 def rate_per_kg_day(source, target: str, threshold_keV: float = 0.0, neutrino="nuebar",
