@@ -13,7 +13,7 @@ from nuatom.neutrino.properties import NeutrinoProperties
 
 
 def conus_plus(threshold_keV: float) -> det.Detector:
-    """CONUS+ run 1 (Ackermann et al., Nature 643, 1229 (2025), arXiv:2501.05206): 327 kg d ON,
+    """CONUS+ run 1 (Ackermann et al., Nature (2025), arXiv:2501.05206): 327 kg d ON,
     60 kg d OFF, thresholds 160–180 eV_ee, pulser resolution ≈ 50 eV FWHM (σ = 0.021 keV).
     The flat background (10 /kg/keV/d) does not enter the signal counts."""
     return det.Detector(det.target("Ge"), det.GermaniumResolution(0.021, 0.11, 2.97e-3),
