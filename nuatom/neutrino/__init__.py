@@ -15,5 +15,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     'xsec': ['APPROXIMATIONS', 'lepton_weights', 'magnetic_weights', 'momentum_transfer_range_keV', 'FreeElectronResponse', 'TableResponse', 'METHODS', 'atomic_response', 'ionization_dsigma_dT', 'INTEGRAL_NAMES', 'coupling_integrals', 'dsigma_from_integrals', 'IonizationTable', 'table_provider'],
     'nuclear_form_factors': ['Isotope', 'isotope', 'natural_isotopes', 'target_isotopes', 'helm_form_factor', 'klein_nystrand_form_factor', 'NuclearModel'],
     'cevns': ['QuarkNSI', 'weak_charge', 'nucleon_couplings', 't_max_nr_keV', 'dsigma_dT_isotope', 'dsigma_dT_nr', 'sigma_total_cm2', 'differential_rate_per_kg_day_keV', 'rate_per_kg_day', 'flux_averaged_sigma_cm2'],
+    'sterile': ['decay_rate_moment_per_s', 'moment_from_decay_rate_muB', 'decay_rate_mixing_per_s', 'conversion_peak_keV'],
     'quenching': ['Quenching', 'lindhard', 'lindhard_k', 'lindhard_yield', 'custom'],
 })
