@@ -245,6 +245,28 @@ def nuclei_per_kg(target: str) -> float:
     return 1000.0 * u.N_A / grams_per_mol
 
 
+class _PerFlavor:
+    """``neutrino`` for a source: one NeutrinoProperties re-flavoured for every arriving
+    flavour, or a dict ``{flavor: NeutrinoProperties}`` (flavour-dependent ⟨r²⟩, μ_ν, δ_Q; a
+    flavour missing from the dict is a Standard-Model neutrino)."""
+
+    def __init__(self, neutrino):
+        if isinstance(neutrino, dict):
+            self.table = {}
+            for key, value in neutrino.items():
+                nu = NeutrinoProperties.of(value)
+                flavor = NeutrinoProperties(flavor=key).flavor
+                self.table[flavor] = nu.replace(flavor=flavor)
+            self.template = None
+        else:
+            self.template = NeutrinoProperties.of(neutrino)
+
+    def replace(self, flavor):
+        if self.template is not None:
+            return self.template.replace(flavor=flavor)
+        return self.table.get(flavor, NeutrinoProperties(flavor=flavor))
+
+
 def _flux_integral(source, iso, T, nu, options):
     """∫ dE Σ_flavours φ_f(E) dσ/dT(E, T) for one isotope at recoils ``T`` (1-d array, keV):
     cm²/keV · cm⁻² s⁻¹. Gauss–Legendre on [max(a, E_min(T)), b] for each piece [a, b]."""
@@ -284,7 +306,9 @@ def differential_rate_per_kg_day_keV(source, target: str, T_keV, neutrino="nueba
     source : NeutrinoSource
         Reactor, solar or stopped-pion source (:mod:`nuatom.neutrino.sources`); each component
         arrives with the flavour content the source gives, and ``neutrino`` is re-flavoured
-        accordingly (its μ_ν, δ_Q, ⟨r²⟩ are kept for every flavour).
+        accordingly (its μ_ν, δ_Q, ⟨r²⟩ are kept for every flavour); or a dict
+        ``{flavor: NeutrinoProperties}`` for flavour-dependent properties (e.g. the charge
+        radius of ν_e and ν_μ at a stopped-pion source; missing flavours are SM).
     target : str
         ``"Ge"`` (natural) or ``"Ge72"``.
     T_keV : array_like
@@ -296,7 +320,7 @@ def differential_rate_per_kg_day_keV(source, target: str, T_keV, neutrino="nueba
     end of each component, split at the component's breakpoints (48 nodes per piece).
     """
     T = finite_nonnegative_array("T_keV", T_keV, "keV")
-    nu = NeutrinoProperties.of(neutrino)
+    nu = _PerFlavor(neutrino)
     n_kg = nuclei_per_kg(target)
     flat = T.ravel()
     out = np.zeros_like(flat)
@@ -359,7 +383,7 @@ def flux_averaged_sigma_cm2(source, target: str, neutrino="numu", *, T_min_keV: 
     """
     from numpy.polynomial.legendre import leggauss
 
-    nu = NeutrinoProperties.of(neutrino)
+    nu = _PerFlavor(neutrino)
     Tmin = finite_scalar("T_min_keV", T_min_keV, "keV")
     x, w = leggauss(64)
     num = 0.0

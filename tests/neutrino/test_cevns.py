@@ -343,3 +343,18 @@ def test_cli_bad_input_is_one_clean_line(argv, capsys):
         cli.main(argv + ["--json"])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_flavour_dependent_properties_at_the_sns():
+    """A charge radius for ν_e only changes only the delayed-ν_e part of the SNS rate."""
+    src = sources.sns_source()
+    nue_only = sources.NeutrinoSource("nue only", (src.continua[0],), ())
+    assert src.continua[0].flavor == "nue"
+    r2 = NeutrinoProperties("nue", r2_cm2=5e-32)
+    T = np.array([5.0, 20.0])
+    full = cevns.differential_rate_per_kg_day_keV(src, "Ar", T, {"nue": r2})
+    sm = cevns.differential_rate_per_kg_day_keV(src, "Ar", T, "numu")
+    part = (cevns.differential_rate_per_kg_day_keV(nue_only, "Ar", T, r2)
+            - cevns.differential_rate_per_kg_day_keV(nue_only, "Ar", T, "nue"))
+    assert full - sm == pytest.approx(part, rel=1e-10)
+    assert np.all(np.abs(part) > 1e-3 * sm)   # the shift is visible
