@@ -159,19 +159,19 @@ def dsigma_dT_isotope(iso, E_nu_keV, T_keV, neutrino="nuebar", *, process: str =
         raise ValueError(f"nsi = {nsi!r} is not a QuarkNSI")
     M = iso.mass_keV
     E, T, ok = _grid(E_nu_keV, T_keV, M)
-    q = np.sqrt(T * T + 2.0 * M * T)
-    Fp, Fn = nuclear.proton(q, iso), nuclear.neutron(q, iso)
-    gp, gn = nucleon_couplings(couplings, nu.sin2_theta_w)
-    dgp_nsi, dgn_nsi = nsi.delta_gV
-    dgp_r2 = -_PHOTON * (nu.r2_cm2 / u.HBARC_KEV_CM_SQ) / 3.0
-    dgp_q = _PHOTON * nu.delta_q / (M * T)
-    kin = np.maximum(1.0 - T / E - M * T / (2.0 * E * E), 0.0)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        q = np.sqrt(T * T + 2.0 * M * T)
+        Fp, Fn = nuclear.proton(q, iso), nuclear.neutron(q, iso)
+        gp, gn = nucleon_couplings(couplings, nu.sin2_theta_w)
+        dgp_nsi, dgn_nsi = nsi.delta_gV
+        dgp_r2 = -_PHOTON * (nu.r2_cm2 / u.HBARC_KEV_CM_SQ) / 3.0
+        dgp_q = _PHOTON * nu.delta_q / (M * T)
+        kin = np.maximum(1.0 - T / E - M * T / (2.0 * E * E), 0.0)
 
-    def weak(dgp):
-        Q = iso.Z * (gp + dgp_nsi + dgp) * Fp + iso.N * (gn + dgn_nsi) * Fn
-        return _GF2_OVER_PI_CM2_PER_KEV2 * M * kin * Q * Q
+        def weak(dgp):
+            Q = iso.Z * (gp + dgp_nsi + dgp) * Fp + iso.N * (gn + dgn_nsi) * Fn
+            return _GF2_OVER_PI_CM2_PER_KEV2 * M * kin * Q * Q
 
-    with np.errstate(over="ignore", invalid="ignore"):
         if proc == "weak":
             out = weak(0.0)
         elif proc == "charge-radius":
