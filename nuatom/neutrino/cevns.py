@@ -179,7 +179,7 @@ def dsigma_dT_isotope(iso, E_nu_keV, T_keV, neutrino="nuebar", *, process: str =
         elif proc == "millicharge":
             out = weak(dgp_q) - weak(0.0)
         else:
-            nmm = _NMM_CM2 * nu.mu_nu_muB**2 * iso.Z**2 * (1.0 / T - 1.0 / E + T / (4.0 * E * E)) * Fp**2
+            nmm = _NMM_CM2 * np.float64(nu.mu_nu_muB)**2 * iso.Z**2 * (1.0 / T - 1.0 / E + T / (4.0 * E * E)) * Fp**2
             out = nmm if proc == "nmm" else weak(dgp_r2 + dgp_q) + nmm
         out = np.where(ok, out, 0.0)
     if not np.all(np.isfinite(out)):

@@ -337,7 +337,10 @@ def test_cli_rate(capsys):
                                   ["cevns", "Ge", "--E-nu", "nan", "--T", "1"],
                                   ["cevns", "Ge", "--source", "sns", "--E-nu", "1"],
                                   ["cevns", "Ge", "--source", "reactor", "--threshold-keV-nr", "-1"],
-                                  ["cevns", "Ge", "--source", "reactor", "--flux", "-3"]])
+                                  ["cevns", "Ge", "--source", "reactor", "--flux", "-3"],
+                                  ["cevns", "Ge", "--E-nu", "1e4", "--T", "0.1", "--mu-nu", "1e300"],
+                                  ["cevns", "Ge", "--E-nu", "1e4", "--T", "0.1", "--delta-q", "1e300"],
+                                  ["cevns", "Ge", "--E-nu", "1e4", "--T", "1e999"]])
 def test_cli_bad_input_is_one_clean_line(argv, capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(argv + ["--json"])
