@@ -32,7 +32,7 @@ __all__ = [
     "ALPHA", "C_AU", "ME_KEV", "HARTREE_KEV", "HARTREE_EV", "MOMENTUM_AU_KEV",
     "BOHR_CM", "BOHR_FM", "HBARC_KEV_CM", "HBARC_KEV_CM_SQ", "GF_KEV", "GF_GEV",
     "SIN2_THETA_W", "SIN2_THETA_W_SCHEME", "MW_KEV", "MU_B_KEV", "R_E_CM", "BARN_CM2",
-    "N_A", "KEV_PER_HARTREE", "kev_to_hartree", "hartree_to_kev", "q_kev_to_au",
+    "N_A", "M_PI_CHARGED_KEV", "M_MU_KEV", "KEV_PER_HARTREE", "kev_to_hartree", "hartree_to_kev", "q_kev_to_au",
     "q_au_to_kev", "inv_kev2_to_cm2", "fm_to_bohr",
 ]
 
@@ -75,6 +75,11 @@ R_E_CM: float = _sc.physical_constants["classical electron radius"][0] * 1e2
 BARN_CM2: float = 1e-24
 #: Avogadro constant in 1/mol.
 N_A: float = _sc.Avogadro
+#: Charged-pion mass in keV (PDG 2022: 139.57039(18) MeV; CODATA does not carry it), used
+#: only for the stopped-pion neutrino line.
+M_PI_CHARGED_KEV: float = 139.57039e3
+#: Muon mass in keV (CODATA).
+M_MU_KEV: float = _sc.physical_constants["muon mass energy equivalent in MeV"][0] * 1e3
 
 
 def kev_to_hartree(energy_kev):
