@@ -12,7 +12,18 @@ def add_arguments(p) -> None:
     g.add_argument("--detector-file", dest="detector_file",
                    help="user experiment file (TOML, or YAML with pyyaml) with the fields of the bundled ones")
     p.add_argument("--method", default=None,
-                   help="cross-section method (registered name: free, fea, ...); default: the file's")
+                   help="cross-section method: fea, dhf (= ab-initio), free, or another registered "
+                        "name; rpa is not available yet; default: the file's")
+    p.add_argument("--criterion", default="asimov", choices=("asimov", "seed"),
+                   help="asimov: likelihood ratio on Asimov SM data (median expected limit); "
+                        "seed: the seed talk's counting rule (counts in a window above threshold "
+                        "<= B + 1.28 sqrt(B))")
+    p.add_argument("--window-keV", dest="window_keV", type=float, default=2.0,
+                   help="width of the counting window above threshold of --criterion seed, keV (default 2)")
+    p.add_argument("--no-bands", dest="bands", action="store_false",
+                   help="skip the expected-limit bands (asimov criterion)")
+    p.add_argument("--no-theory", dest="theory", action="store_false",
+                   help="skip the FEA-vs-DHF theory spread (it repeats the calculation per method)")
 
 
 def run(args) -> dict:
@@ -23,6 +34,25 @@ def run(args) -> dict:
         for eid in sens.list_experiments():
             e = sens.load_experiment(eid)
             rows.append({"id": e.id, "name": e.name, "table": e.table, "method": e.method})
-        return {"experiments": rows, "methods": list(sens.methods())}
+        return {"experiments": rows, "methods": list(sens.methods()),
+                "methods_unavailable": dict(sens.UNAVAILABLE_METHODS), "criteria": list(sens.CRITERIA)}
     target = args.experiment if args.experiment else args.detector_file
-    return sens.sensitivity(target, args.method).to_dict()
+    # validate everything cheap before any rate is computed
+    exp = sens.load_experiment(target)
+    method = exp.method if args.method is None else args.method
+    sens.get_method(method)
+    seed_opt = sens.SeedCriterion(window_keV=args.window_keV)
+    out = sens.sensitivity(exp, method, criterion=args.criterion, seed_options=seed_opt).to_dict()
+    out["expected_bands_90"] = None
+    if args.bands and args.criterion == "asimov" and exp.kind == "likelihood":
+        out["expected_bands_90"] = {"source": "asymptotic formulas (Cowan et al. 2011), Asimov sigma; "
+                                              "quantiles of the 90% CL limit under the SM",
+                                    **sens.expected_bands(exp, method)}
+    out["theory_spread"] = None
+    if args.theory:
+        elements = [el for el, _ in exp.target.composition]
+        if all(el in ("Ge", "Xe") for el in elements):
+            out["theory_spread"] = sens.theory_spread(exp, args.criterion, seed_options=seed_opt)
+        else:
+            out["theory_spread"] = {"unavailable": f"no ab initio (DHF) tables for {'/'.join(elements)}"}
+    return out

@@ -49,7 +49,8 @@ from scipy import optimize, special, stats as _st
 
 __all__ = ["CRITICAL_VALUE_90", "CRITICAL_VALUE_90_ONE_SIDED", "BinnedModel", "asimov_data", "profile_background",
            "log_likelihood", "best_fit", "q_statistic", "upper_limit", "interval",
-           "Interval", "toy_upper_limits", "toy_q_quantile"]
+           "Interval", "toy_upper_limits", "toy_q_quantile", "asymptotic_band", "toy_band",
+           "discovery_significance", "discovery_threshold"]
 
 #: 90% CL critical value (two-sided Wilks; Feldman–Cousins at the boundary): 2.706.
 CRITICAL_VALUE_90: float = float(_st.chi2.ppf(0.90, 1))
@@ -273,3 +274,70 @@ def toy_q_quantile(model: BinnedModel, theta: float, n_toys: int, seed: int, qua
         n_off = None if mean_off is None else rng.poisson(mean_off).astype(float)
         qs[k] = q_statistic(model, theta, n_on, n_off, one_sided=True)
     return float(np.quantile(qs, quantile))
+
+
+def _signal_strength_model(model: BinnedModel) -> None:
+    if model.signed or np.any(model.s1 != 0):
+        raise ValueError("the asymptotic band needs a signal quadratic in theta (s1 = 0, one-sided); "
+                         "for an interfering parameter use toy_upper_limits")
+
+
+def asymptotic_band(model: BinnedModel, n_sigma=(-2, -1, 0, 1, 2),
+                    critical_value: float = CRITICAL_VALUE_90) -> dict:
+    r"""Median and ±Nσ quantiles of the upper limit on θ (signal θ² s2), asymptotic formulas.
+
+    With the signal strength ν = θ² the counts are linear in ν and, asymptotically
+    :cite:`Cowan2011`, ν̂ is Gaussian about the true ν = 0 with a width σ fixed by the
+    Asimov data set: σ = ν_A/√c, ν_A the Asimov limit (q_A(ν_A) = c). Our limit uses
+    q̃ (ν̂ restricted to ≥ 0), whose Gaussian form for ν̂ = Nσ is
+    :math:`\tilde q(\nu) = (\nu^2 - 2\nu\hat\nu)/\sigma^2` for N < 0 and
+    :math:`(\nu - \hat\nu)^2/\sigma^2` for N ≥ 0, so the limit at the quantile Φ(N) of ν̂ is
+
+    .. math::  \nu_{\rm up}(N) = \sigma\,(N + \sqrt{N^2 + c})\ (N<0), \qquad
+               \sigma\,(N + \sqrt c)\ (N \ge 0),
+
+    and θ_up(N) = √ν_up(N). (For q_μ without the restriction the lower band would be
+    σ(N + √c), negative at N = −2: the q̃ form is what :func:`toy_upper_limits` computes.)
+    Returns ``{N: θ_up(N)}``.
+    """
+    _signal_strength_model(model)
+    theta_a = upper_limit(model, critical_value=critical_value)
+    sigma = theta_a**2 / math.sqrt(critical_value)
+    out = {}
+    for n in n_sigma:
+        n = float(n)
+        nu = sigma * (n + math.sqrt(n * n + critical_value)) if n < 0 else sigma * (n + math.sqrt(critical_value))
+        out[int(n) if n.is_integer() else n] = math.sqrt(nu)
+    return out
+
+
+def toy_band(model: BinnedModel, n_toys: int, seed: int, n_sigma=(-2, -1, 0, 1, 2)) -> dict:
+    """The same quantiles as :func:`asymptotic_band` from ``n_toys`` pseudo-experiments.
+
+    Quantile Φ(N) of :func:`toy_upper_limits` (Poisson toys at θ = 0, fixed ``seed`` with
+    numpy's ``default_rng``). Returns ``{N: θ_up(N)}``.
+    """
+    toys = toy_upper_limits(model, n_toys, seed)
+    return {n: float(np.quantile(toys, _st.norm.cdf(n))) for n in n_sigma}
+
+
+def discovery_significance(model: BinnedModel, theta: float) -> float:
+    r"""Median significance Z = √q₀ of rejecting θ = 0 if the truth is θ (Asimov data).
+
+    :math:`q_0 = 2[\ln L(\theta) - \ln L(0)]` on the Asimov data of θ, backgrounds profiled
+    as in the limits :cite:`Cowan2011` (Eq. 97 with the Asimov data set).
+    """
+    n_on, n_off = asimov_data(model, theta)
+    q0 = 2.0 * (log_likelihood(model, theta, n_on, n_off) - log_likelihood(model, 0.0, n_on, n_off))
+    return math.sqrt(max(q0, 0.0))
+
+
+def discovery_threshold(model: BinnedModel, z: float = 5.0) -> float:
+    """Smallest |θ| with median discovery significance ``z``; both signs for a signed model
+    (returns the larger |θ|, so either sign is discovered)."""
+    scale = _scale(model)
+    out = []
+    for direction in ((-1.0, 1.0) if model.signed else (1.0,)):
+        f = lambda t: discovery_significance(model, direction * t) - z
+        out.append(_root_outward(f, 0.0, 0.1 * scale, +1))
+    return max(out)
