@@ -19,7 +19,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     'tables': ['METHODS', 'dm_response_table', 'ChargeResponse', 'charge_response', 'available_elements'],
     'rates': ['OPERATORS', 'DMSpectrum', 'v_min_km_s', 'q_range_keV', 'T_max_keV', 'atoms_per_kg',
               'dR_dT_subshell', 'dm_electron_spectrum', 'rate_prefactor'],
-    'hydrogen': ['MP_KEV', 'M_H_KEV', 'MU_EP_KEV', 'hydrogen_response_electron_per_keV',
+    'hydrogen': ['hydrogen_1s_S1_au', 'MP_KEV', 'M_H_KEV', 'MU_EP_KEV', 'hydrogen_response_electron_per_keV',
                  'hydrogen_response_proton_per_keV', 'hydrogen_rate_per_atom_day', 'hydrogen_ep_ratio',
                  'hydrogen_threshold_keV'],
 })

@@ -7,8 +7,9 @@ A momentum transfer :math:`\\mathbf q` to the electron (proton) therefore excite
 motion with :math:`e^{i(\\mu/m_e)\\mathbf q\\cdot\\mathbf r}` (:math:`e^{-i(\\mu/m_p)\\mathbf q\\cdot\\mathbf r}`)
 and gives the atom a recoil :math:`q^2/2M`, :math:`M = m_e + m_p`. The internal problem is
 hydrogen with mass :math:`\\mu`: lengths :math:`1/(\\mu\\alpha)`, energies :math:`\\mu\\alpha^2`,
-so with the closed form :math:`S_1(Q, t)` in atomic units
-(:func:`nuatom.oracles.hydrogen_1s_continuum_response_per_hartree`)
+so with the closed form :math:`S_1(Q, t)` of Landau & Lifshitz :cite:`LandauLifshitzQM` (§148)
+in atomic units (:func:`hydrogen_1s_S1_au`; tested against the independent implementation
+:func:`nuatom.oracles.hydrogen_1s_continuum_response_per_hartree`)
 
 .. math::
     S_e(T, q) = \\frac{m_e}{\\mu E_h}\\,S_1\\!\\Big(\\frac{q}{\\alpha m_e}, \\frac{m_e T}{\\mu E_h}\\Big),\\qquad
@@ -32,7 +33,7 @@ from nuatom.darkmatter.halo import SHM
 from nuatom.darkmatter.rates import C_CM_S, SECONDS_PER_DAY, T_max_keV, _q_integral
 from nuatom.units import ALPHA, HARTREE_KEV, ME_KEV, inv_kev2_to_cm2
 
-__all__ = ["MP_KEV", "M_H_KEV", "MU_EP_KEV", "hydrogen_response_electron_per_keV",
+__all__ = ["hydrogen_1s_S1_au", "MP_KEV", "M_H_KEV", "MU_EP_KEV", "hydrogen_response_electron_per_keV",
            "hydrogen_response_proton_per_keV", "hydrogen_rate_per_atom_day", "hydrogen_ep_ratio",
            "hydrogen_threshold_keV"]
 
@@ -48,9 +49,38 @@ def hydrogen_threshold_keV(proton_mass_keV: float = MP_KEV) -> float:
     return 0.5 * mu * ALPHA**2
 
 
-def _S(T_keV, q_keV, target_mass_keV, proton_mass_keV):
-    from nuatom.oracles import hydrogen_1s_continuum_response_per_hartree as S1
+def hydrogen_1s_S1_au(q_au, t_au):
+    r"""Continuum charge response of H(1s), infinite nuclear mass, in 1/Hartree.
 
+    Parameters
+    ----------
+    q_au : array_like
+        Momentum transfer (1/bohr).
+    t_au : array_like
+        Energy transfer (Hartree); zero below the threshold 1/2.
+
+    Notes
+    -----
+    With :math:`k = \sqrt{2t-1}` :cite:`LandauLifshitzQM` (§148):
+    :math:`S = 2^8q^2[q^2 + (1+k^2)/3]\exp[-\tfrac2k\operatorname{atan2}(2k, q^2-k^2+1)]
+    / \{[(q+k)^2+1]^3[(q-k)^2+1]^3(1-e^{-2\pi/k})\}`, with the threshold limits
+    :math:`\tfrac2k\operatorname{atan2}\to4/(q^2+1)`, :math:`1-e^{-2\pi/k}\to1`.
+    """
+    q, t = np.broadcast_arrays(np.asarray(q_au, float), np.asarray(t_au, float))
+    above = t > 0.5
+    k = np.sqrt(np.where(above, 2.0 * t - 1.0, 0.0))
+    ks = np.where(k > 0, k, 1.0)
+    q2 = q * q
+    base = q2 - k * k + 1.0
+    exponent = np.where(k > 0, 2.0 / ks * np.arctan2(2.0 * k, base), 4.0 / (q2 + 1.0))
+    somm = np.where(k > 0, -np.expm1(-2.0 * np.pi / ks), 1.0)
+    a, b = (q + k) ** 2 + 1.0, (q - k) ** 2 + 1.0
+    value = 256.0 * q2 * (q2 + (1.0 + k * k) / 3.0) / (a * b) ** 3 * np.exp(-exponent) / somm
+    return np.where(above | (t == 0.5), value, 0.0)
+
+
+def _S(T_keV, q_keV, target_mass_keV, proton_mass_keV):
+    S1 = hydrogen_1s_S1_au
     mu = ME_KEV * proton_mass_keV / (ME_KEV + proton_mass_keV)
     scale = ME_KEV / mu  # T in units of mu alpha^2 = T_hartree * m_e/mu
     T, q = np.broadcast_arrays(np.asarray(T_keV, float), np.asarray(q_keV, float))

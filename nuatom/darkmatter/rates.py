@@ -187,7 +187,8 @@ def _operator_mediator(operator, mediator):
 def dm_electron_spectrum(element: str | None, m_chi_MeV: float, sigma_e_cm2: float, *,
                          mediator: str | None = "heavy", operator: str | None = None, T_keV=None,
                          halo=SHM, method: str = "dhf", table=None,
-                         response: ChargeResponse | None = None, n_T_total: int = 8) -> DMSpectrum:
+                         response: ChargeResponse | None = None, n_T_total: int = 8,
+                         with_totals: bool = True) -> DMSpectrum:
     """DM–electron ionization spectrum and rates of a pure-element target, per subshell.
 
     Parameters
@@ -213,7 +214,10 @@ def dm_electron_spectrum(element: str | None, m_chi_MeV: float, sigma_e_cm2: flo
     response : ChargeResponse, optional
         Already-loaded response (skips loading).
     n_T_total : int
-        Gauss–Legendre panels (12 nodes each) in ln T per subshell for the totals.
+        Gauss–Legendre panels (12 nodes each) in ln T per subshell for the totals
+        (converged to < 1e-3 with the default).
+    with_totals : bool
+        ``False`` skips the integrated rates (``rate_per_kg_day`` is then NaN).
 
     Returns
     -------
@@ -249,14 +253,16 @@ def dm_electron_spectrum(element: str | None, m_chi_MeV: float, sigma_e_cm2: flo
         T = np.atleast_1d(np.asarray(T_keV, float))
         if np.any(~np.isfinite(T)) or np.any(T <= 0):
             raise ValueError(f"T_keV = {T_keV!r} must be finite and > 0 keV")
-    qb = (float(resp.q_keV[0]), float(resp.q_keV[-1]))
+    qb = (float(resp.q_keV[0]), None if resp.extrapolate_q else float(resp.q_keV[-1]))
     spec = np.zeros((len(resp.subshells), T.size))
     totals = np.zeros(len(resp.subshells))
     for i in range(len(resp.subshells)):
         S_fn = (lambda Tq, qq, i=i: resp.interpolate(i, Tq, qq))
         spec[i] = dR_dT_subshell(S_fn, T, m_keV, s, mediator=mediator, halo=halo, n_targets_per_kg=nT,
                                  q_bounds_keV=qb)
-        if T_end > Eb[i]:
+        if not with_totals:
+            totals[i] = np.nan
+        elif T_end > Eb[i]:
             a, b = math.log(Eb[i]), math.log(T_end)
             edges = np.linspace(a, b, n_T_total + 1)
             mid, half = 0.5 * (edges[1:] + edges[:-1]), 0.5 * np.diff(edges)

@@ -74,6 +74,11 @@ class ChargeResponse:
     S_per_keV : ndarray (nsub, nT, nq)
         R00 per subshell (occupation included), 1/keV.
     method : str
+    extrapolate_q : bool
+        Above the largest tabulated q, continue ln S linearly in ln q with the slope of the
+        last two grid points (a power-law tail, used only where S falls); ``False``: S = 0
+        there. The tail changes the packaged-table rates by < 1e-3 (tested), but keeps the
+        spectrum non-zero up to the exact kinematic end point, where q > 2000 keV is needed.
     """
 
     element: str
@@ -83,6 +88,7 @@ class ChargeResponse:
     q_keV: np.ndarray
     S_per_keV: np.ndarray
     method: str = "dhf"
+    extrapolate_q: bool = True
 
     @property
     def T_max_keV(self) -> float:
@@ -94,7 +100,8 @@ class ChargeResponse:
         Bilinear in (ln T, ln q) of ln S over the grid points above the subshell's
         threshold; between the threshold and the first grid point above it (2 % of the
         binding energy) S is held at that point's value; zero below threshold, above
-        ``T_max_keV`` and outside the q grid.
+        ``T_max_keV`` and below the q grid; above the q grid, the power-law tail of
+        ``extrapolate_q`` (or zero).
         """
         from scipy.interpolate import RegularGridInterpolator
 
@@ -108,16 +115,31 @@ class ChargeResponse:
             return out
         floor = 1e-300
         logS = np.log(np.maximum(S, floor))
-        inside = (T > Eb) & (T <= self.T_keV[-1]) & (q >= self.q_keV[0]) & (q <= self.q_keV[-1])
+        q_top = self.q_keV[-1] if not self.extrapolate_q else np.inf
+        inside = (T > Eb) & (T <= self.T_keV[-1]) & (q >= self.q_keV[0]) & (q <= q_top)
         if not np.any(inside):
             return out
         Tc = np.clip(T[inside], T_rows[0], T_rows[-1])
+        lq = np.log(q[inside])
+        lq_grid = np.log(self.q_keV)
+        lq_c = np.minimum(lq, lq_grid[-1])
         if T_rows.size == 1:
-            vals = np.interp(np.log(q[inside]), np.log(self.q_keV), logS[0])
+            vals = np.interp(lq_c, lq_grid, logS[0])
+            slope = np.full(lq.shape, (logS[0, -1] - logS[0, -2]) / (lq_grid[-1] - lq_grid[-2]))
         else:
-            f = RegularGridInterpolator((np.log(T_rows), np.log(self.q_keV)), logS, method="linear")
-            vals = f(np.column_stack([np.log(Tc), np.log(q[inside])]))
-        out[inside] = np.where(vals > np.log(floor) + 1, np.exp(vals), 0.0)
+            pts = np.column_stack([np.log(Tc), lq_c])
+            f = RegularGridInterpolator((np.log(T_rows), lq_grid), logS, method="linear")
+            vals = f(pts)
+            g = RegularGridInterpolator((np.log(T_rows),), (logS[:, -1] - logS[:, -2]) / (lq_grid[-1] - lq_grid[-2]),
+                                        method="linear")
+            slope = g(pts[:, :1])
+        beyond = lq > lq_grid[-1]
+        if np.any(beyond):
+            # a falling power law only; a non-negative slope (no tail) gives zero
+            tail = vals + np.minimum(slope, 0.0) * (lq - lq_grid[-1])
+            vals = np.where(beyond, np.where(slope < 0, tail, -np.inf), vals)
+        with np.errstate(over="ignore"):
+            out[inside] = np.where(vals > np.log(floor) + 1, np.exp(vals), 0.0)
         return out
 
 

@@ -14,6 +14,15 @@ from nuatom.oracles import hydrogen_1s_bound_excitation_sum, hydrogen_1s_continu
 from nuatom.units import ALPHA, HARTREE_KEV, ME_KEV
 
 
+def test_closed_form_against_the_oracle():
+    # nuatom.oracles has an independent implementation (overflow-safe, threshold limits)
+    q = np.geomspace(1e-3, 300, 40)[:, None]
+    t = np.concatenate([[0.5], 0.5 + np.geomspace(1e-8, 3e3, 30)])[None, :]
+    np.testing.assert_allclose(H.hydrogen_1s_S1_au(q, t), hydrogen_1s_continuum_response_per_hartree(q, t),
+                               rtol=1e-12, atol=1e-300)
+    assert H.hydrogen_1s_S1_au(1.0, 0.4999) == 0.0
+
+
 def test_infinite_proton_mass_is_the_static_closed_form():
     T, q = np.array([0.0137, 0.05, 0.3]), np.array([2.0, 5.0, 40.0])
     got = H.hydrogen_response_electron_per_keV(T, q, proton_mass_keV=1e30)
