@@ -4,7 +4,8 @@ Layers below: the per-subshell charge response R00 (:mod:`nuatom.response`) and 
 hydrogen closed forms (:mod:`nuatom.oracles`). Modules: ``halo`` (SHM, η(v_min), any velocity
 distribution, annual modulation), ``conventions`` (σ̄_e, the seed's c1/d1, F_DM, |f_ion|², W1,
 K, millicharge), ``tables`` (packaged per-subshell R00 tables), ``rates`` (dR/dT and totals
-per subshell), ``hydrogen`` (the seed's e-vs-p toy model with reduced-mass kinematics).
+per subshell), ``absorption`` (dark-photon and ALP absorption from the photoionization
+cross section), ``hydrogen`` (the seed's e-vs-p toy model with reduced-mass kinematics).
 Imported on first use (see :mod:`nuatom._lazy`).
 """
 from nuatom._lazy import attach
@@ -19,6 +20,8 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     'tables': ['METHODS', 'dm_response_table', 'ChargeResponse', 'charge_response', 'available_elements'],
     'rates': ['OPERATORS', 'DMSpectrum', 'v_min_km_s', 'q_range_keV', 'T_max_keV', 'atoms_per_kg',
               'dR_dT_subshell', 'dm_electron_spectrum', 'rate_prefactor'],
+    'absorption': ['MEDIUM_DENSITY_G_CM3', 'photo_cross_section_cm2', 'self_energy_keV2',
+                   'dark_photon_rate_per_kg_day', 'alp_rate_per_kg_day'],
     'hydrogen': ['hydrogen_1s_S1_au', 'MP_KEV', 'M_H_KEV', 'MU_EP_KEV', 'hydrogen_response_electron_per_keV',
                  'hydrogen_response_proton_per_keV', 'hydrogen_rate_per_atom_day', 'hydrogen_ep_ratio',
                  'hydrogen_threshold_keV'],
