@@ -22,6 +22,8 @@ __getattr__, __dir__, __all__ = attach(__name__, {
               'dR_dT_subshell', 'dm_electron_spectrum', 'rate_prefactor'],
     'absorption': ['MEDIUM_DENSITY_G_CM3', 'photo_cross_section_cm2', 'self_energy_keV2',
                    'dark_photon_rate_per_kg_day', 'alp_rate_per_kg_day'],
+    'observables': ['W_XENON_KEV', 'F_E_XENON', 'XENON_EXTRA_QUANTA', 'electron_number_pmf',
+                    'xenon_electron_rates'],
     'hydrogen': ['hydrogen_1s_S1_au', 'MP_KEV', 'M_H_KEV', 'MU_EP_KEV', 'hydrogen_response_electron_per_keV',
                  'hydrogen_response_proton_per_keV', 'hydrogen_rate_per_atom_day', 'hydrogen_ep_ratio',
                  'hydrogen_threshold_keV'],

@@ -23,7 +23,7 @@ from nuatom.darkmatter.rates import T_max_keV, dm_electron_spectrum
 from nuatom.experiments.detector import GermaniumResolution, response_matrix
 from nuatom.experiments.stats import BinnedModel, upper_limit
 
-__all__ = ["DMExposure", "EXPOSURES", "millicharge_counts_per_eps2", "millicharge_limit"]
+__all__ = ["DMExposure", "EXPOSURES", "millicharge_counts_per_eps2", "millicharge_limit", "observed_spectrum"]
 
 
 @dataclass(frozen=True)
@@ -102,3 +102,17 @@ def millicharge_limit(exposure: DMExposure, m_chi_MeV, halo=SHM, response=None) 
         model = BinnedModel(s0=np.zeros_like(s), s1=s, s2=np.zeros_like(s), background_on=bkg)
         out.append(math.sqrt(upper_limit(model)))
     return np.array(out)
+
+
+def observed_spectrum(spectrum, E_keV, resolution) -> np.ndarray:
+    r"""Measured-energy spectrum dR/dE (events/kg/day/keV) of a DM spectrum seen with a Gaussian
+    ``resolution`` (e.g. :class:`~nuatom.experiments.detector.GermaniumResolution`):
+    :math:`dR/dE = \int dT\,\frac{dR}{dT}\,\frac{e^{-(E-T)^2/2\sigma(T)^2}}{\sqrt{2\pi}\sigma(T)}`,
+    trapezoid rule over the spectrum's own T grid (which must resolve σ)."""
+    T = np.asarray(spectrum.T_keV, float)
+    E = np.atleast_1d(np.asarray(E_keV, float))
+    if np.any(~np.isfinite(E)):
+        raise ValueError(f"E_keV = {E_keV!r} must be finite")
+    s = np.maximum(resolution.sigma_keV(T), 1e-12)
+    kernel = np.exp(-0.5 * ((E[:, None] - T[None, :]) / s[None, :]) ** 2) / (math.sqrt(2 * math.pi) * s[None, :])
+    return np.trapezoid(kernel * spectrum.total_dR_dT[None, :], T, axis=1)
