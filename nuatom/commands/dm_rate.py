@@ -16,7 +16,8 @@ def add_arguments(p) -> None:
     p.add_argument("--mediator", choices=("heavy", "light"), default=None,
                    help="heavy: F_DM = 1; light: F_DM = (alpha m_e/q)^2 (default heavy, or as implied by --operator)")
     p.add_argument("--operator", choices=("c1", "d1", "c4", "d4"), default=None,
-                   help="the seed's operator: c1 (contact) or d1/q^2 (long range); c4, d4 not implemented yet")
+                   help="the seed's operator: c1 (contact), d1/q^2 (long range), or their spin-dependent c4, d4/q^2 "
+                        "(non-relativistic spin reduction; --sigma-e is then the spin-averaged cross section)")
     p.add_argument("--rho", type=float, default=0.3, help="local DM density in GeV/cm^3 (default 0.3)")
     p.add_argument("--v0", type=float, default=238.0, help="SHM v0 in km/s (default 238)")
     p.add_argument("--vE", type=float, default=250.2, help="Earth speed in km/s (default 250.2)")

@@ -52,7 +52,7 @@ from nuatom.units import ALPHA, HARTREE_KEV, ME_KEV, inv_kev2_to_cm2
 __all__ = ["Q_REF_KEV", "reduced_mass_keV", "f_dm_sq", "sigma_e_from_c1_cm2", "c1_from_sigma_e_per_keV2",
            "sigma_e_from_d1_cm2", "d1_from_sigma_e", "sigma_e_millicharge_cm2",
            "epsilon_from_sigma_e_millicharge", "f_ion_sq_from_S", "S_from_f_ion_sq", "W1_from_S",
-           "K_from_S", "S_from_K", "MEDIATORS"]
+           "K_from_S", "S_from_K", "MEDIATORS", "sigma_e_from_c4_cm2", "sigma_e_from_d4_cm2"]
 
 #: Reference momentum transfer q0 = alpha m_e (keV/c).
 Q_REF_KEV: float = ALPHA * ME_KEV
@@ -101,6 +101,17 @@ def d1_from_sigma_e(sigma_e_cm2, m_chi_keV):
     """|d1| from σ̄_e (cm²): the inverse of :func:`sigma_e_from_d1_cm2`."""
     s = np.asarray(sigma_e_cm2, float) / inv_kev2_to_cm2(1.0)
     return np.sqrt(math.pi * s) * Q_REF_KEV**2 / _mu(m_chi_keV)
+
+
+def sigma_e_from_c4_cm2(c4_per_keV2, m_chi_keV):
+    """Spin-averaged σ̄_e = (3/16) μ² c4²/π (cm²) of Ṽ = c4 S_χ·S_e (spin-½ DM and electron):
+    the spin average of (S_χ·S_e)² is S_χ(S_χ+1)S_e(S_e+1)/3 = 3/16."""
+    return 3.0 / 16.0 * sigma_e_from_c1_cm2(c4_per_keV2, m_chi_keV)
+
+
+def sigma_e_from_d4_cm2(d4, m_chi_keV):
+    """Spin-averaged σ̄_e = (3/16) μ² d4²/[π(αm_e)⁴] (cm²) of Ṽ = (d4/q²) S_χ·S_e."""
+    return 3.0 / 16.0 * sigma_e_from_d1_cm2(d4, m_chi_keV)
 
 
 def sigma_e_millicharge_cm2(epsilon, m_chi_keV):

@@ -34,7 +34,7 @@ def test_dm_rate_given_T_and_operator(capsys):
     (["Xe", "--m-chi-MeV=-1", "--sigma-e", "1e-37"], "m_chi_MeV = -1"),
     (["Xe", "--m-chi-MeV", "100", "--sigma-e=-1e-37"], "sigma_e_cm2"),
     (["Xe", "--m-chi-MeV", "100", "--sigma-e", "1e-37", "--method", "rpa"], "not implemented yet"),
-    (["Xe", "--m-chi-MeV", "100", "--sigma-e", "1e-37", "--operator", "c4"], "spin-dependent"),
+    (["Xe", "--m-chi-MeV", "100", "--sigma-e", "1e-37", "--operator", "c4", "--mediator", "light"], "implies"),
     (["Xe", "--m-chi-MeV", "100", "--sigma-e", "1e-37", "--operator", "c1", "--mediator", "light"], "implies"),
     (["Xe", "--m-chi-MeV", "1e5", "--sigma-e", "1e-37"], "valid range"),
     (["Xe", "--m-chi-MeV", "100", "--sigma-e", "1e-37", "--vesc", "100"], "vE_km_s"),

@@ -105,8 +105,8 @@ def test_bad_inputs(xe):
         R.dm_electron_spectrum("Xe", 100.0, 1e-37, method="rpa")
     with pytest.raises(ValueError, match="no packaged"):
         R.dm_electron_spectrum("Zz", 100.0, 1e-37)
-    with pytest.raises(ValueError, match="spin-dependent"):
-        R.dm_electron_spectrum("Xe", 100.0, 1e-37, operator="c4", mediator=None, response=xe)
+    with pytest.raises(ValueError, match="operator"):
+        R.dm_electron_spectrum("Xe", 100.0, 1e-37, operator="c5", mediator=None, response=xe)
     with pytest.raises(ValueError, match="kinematic end point"):
         R.dm_electron_spectrum("Xe", 1e5, 1e-37, response=xe)
 
