@@ -25,6 +25,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
                    'dark_photon_rate_per_kg_day', 'alp_rate_per_kg_day'],
     'observables': ['W_XENON_KEV', 'F_E_XENON', 'XENON_EXTRA_QUANTA', 'electron_number_pmf',
                     'xenon_electron_rates'],
+    'export': ['export_ionization_factors', 'read_ionization_factors'],
     'hydrogen': ['hydrogen_1s_S1_au', 'MP_KEV', 'M_H_KEV', 'MU_EP_KEV', 'hydrogen_response_electron_per_keV',
                  'hydrogen_response_proton_per_keV', 'hydrogen_rate_per_atom_day', 'hydrogen_ep_ratio',
                  'hydrogen_threshold_keV'],

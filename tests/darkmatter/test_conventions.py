@@ -64,3 +64,21 @@ def test_bad_inputs():
         cv.f_dm_sq(1.0, "medium")
     with pytest.raises(ValueError, match="m_chi_keV"):
         cv.sigma_e_from_c1_cm2(1.0, -1.0)
+
+
+def test_exported_tables_round_trip(tmp_path):
+    """Exported |f_ion|^2 and K convert back to the table's S; every occupied subshell with an
+    open channel below 4 keV gets a file, and the reference note states the conventions."""
+    from nuatom.darkmatter.export import export_ionization_factors, read_ionization_factors
+    from nuatom.darkmatter.tables import charge_response
+    paths = export_ionization_factors(tmp_path, "Ge")
+    resp = charge_response("Ge")
+    assert len(paths) == 1 + sum(bool(np.any(resp.T_keV > b)) for b in resp.binding_keV)
+    assert "4 E_e S" in (tmp_path / "REFERENCE.md").read_text()
+    d = read_ionization_factors(tmp_path / "Ge_4p_3-2.csv")
+    i = resp.subshells.index("4p_3/2")
+    Eb = resp.binding_keV[i]
+    np.testing.assert_allclose(cv.S_from_f_ion_sq(d["f_ion_sq"], d["T_keV"], Eb), d["S_per_keV"], rtol=1e-9)
+    np.testing.assert_allclose(cv.S_from_K(d["K"]), d["S_per_keV"], rtol=1e-9)
+    iT = np.searchsorted(resp.T_keV, d["T_keV"][0])
+    np.testing.assert_allclose(d["S_per_keV"][: resp.q_keV.size], resp.S_per_keV[i, iT], rtol=1e-9)

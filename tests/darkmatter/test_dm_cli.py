@@ -46,3 +46,12 @@ def test_dm_rate_errors_are_clean(argv, expected, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert expected in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_dm_tables_command(tmp_path, capsys):
+    assert cli.main(["dm-tables", "Xe", "--out", str(tmp_path), "--json"]) == 0
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert any(f.endswith("Xe_5p_3-2.csv") for f in files) and files[-1].endswith("REFERENCE.md")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["dm-tables", "Xe", "--out", str(tmp_path), "--method", "rpa"])
+    assert exc.value.code == 2
