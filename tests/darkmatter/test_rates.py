@@ -150,3 +150,15 @@ def test_grid_interpolation_error_is_small(xe):
         a = R.dm_electron_spectrum("Xe", m, 1e-37, response=xe).total_rate_per_kg_day
         b = R.dm_electron_spectrum("Xe", m, 1e-37, response=coarse_T).total_rate_per_kg_day
         assert abs(b - a) / a < 0.03
+
+
+def test_any_velocity_distribution(xe):
+    """A user callable (here the SHM speed distribution itself) and a table give the SHM rate:
+    the callable is sampled on 20001 speeds (error ~1e-8), the table below on 4001 (~1e-6)."""
+    from nuatom.darkmatter.halo import CallableHalo, TabulatedHalo
+    ref = R.dm_electron_spectrum("Xe", 100.0, 1e-37, response=xe).total_rate_per_kg_day
+    c = CallableHalo(SHM.speed_distribution, SHM.v_max_km_s)
+    assert R.dm_electron_spectrum("Xe", 100.0, 1e-37, halo=c, response=xe).total_rate_per_kg_day == pytest.approx(ref, rel=1e-5)
+    v = np.linspace(0, SHM.v_max_km_s, 4001)
+    t = TabulatedHalo(v, SHM.speed_distribution(v))
+    assert R.dm_electron_spectrum("Xe", 100.0, 1e-37, halo=t, response=xe).total_rate_per_kg_day == pytest.approx(ref, rel=1e-4)
