@@ -5,7 +5,7 @@ approximations and Voloshin's sum rules.
 The package is a chain of physics layers, each a subpackage that mirrors a part of the
 book, each importing only the layers before it:
 
-``numerics`` → ``structure`` → ``continuum`` → ``response`` → ``neutrino`` → ``experiments``
+``numerics`` → ``structure`` → ``continuum`` → ``response`` → ``neutrino`` → ``darkmatter`` → ``experiments``
 
 with ``oracles`` (analytic results the others are tested against) beside the chain, and
 ``units``, ``cli`` and the small public API below at the top. Nothing is computed at
@@ -34,7 +34,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = {"numerics", "structure", "continuum", "response", "neutrino", "experiments",
+_SUBPACKAGES = {"numerics", "structure", "continuum", "response", "neutrino", "darkmatter", "experiments",
                 "oracles", "commands"}
 _MODULES = {"units", "fmt", "cli", "cache"}
 #: Public API, name -> (module, attribute).

@@ -16,7 +16,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "nuatom"
 #: The chain, lowest layer first; a layer may import only itself and the layers before it.
 #: ``oracles`` sits beside the chain (imports only the top-level helpers), and the top level
 #: (units, validation, formatting, cache, CLI) is reachable from everywhere.
-CHAIN = ("numerics", "structure", "continuum", "response", "neutrino", "experiments")
+CHAIN = ("numerics", "structure", "continuum", "response", "neutrino", "darkmatter", "experiments")
 TOP_LEVEL_HELPERS = {"nuatom", "nuatom.units", "nuatom._validate", "nuatom.fmt", "nuatom.cache",
                      "nuatom._lazy"}
 

@@ -1,0 +1,160 @@
+"""Per-subshell charge responses S(T, q) = R00 for DM–electron scattering: packaged tables and access.
+
+The packaged tables ``nuatom/data/darkmatter/<El>.npz`` (Ge, Xe) are nuatom's own frozen-core
+DHF results (``method="dhf"``), made by ``benchmarks/make_dm_tables.py`` with
+:func:`nuatom.response.tabulate` (only the Coulomb–Coulomb multipole sum), kept per subshell;
+``REFERENCE.md`` beside them gives grids, options, engine revision and wall time. Any other
+atom: pass a :class:`~nuatom.response.ResponseTable` made with ``tabulate(atom, T, q,
+components=("R00",), currents=("vector",))`` wherever a ``table`` is accepted.
+"""
+from __future__ import annotations
+
+import pathlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from nuatom.response.tables import ENGINE_REVISION, ResponseTable
+
+__all__ = ["METHODS", "dm_response_table", "ChargeResponse", "charge_response", "available_elements"]
+
+#: Response methods: 'dhf' (frozen-core Dirac–Hartree–Fock) is available; 'rpa' is not yet.
+METHODS = ("dhf", "rpa")
+_DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "darkmatter"
+
+
+def available_elements() -> list[str]:
+    """Elements with a packaged DM response table."""
+    return sorted(p.stem for p in _DATA.glob("*.npz"))
+
+
+def _check_method(method: str) -> None:
+    if method == "rpa":
+        raise ValueError("method = 'rpa': RPA responses at finite momentum transfer are not "
+                         "implemented yet in nuatom (only the photon point q = omega is); "
+                         "use method = 'dhf'")
+    if method not in METHODS:
+        raise ValueError(f"method = {method!r} is not one of {METHODS}")
+
+
+def dm_response_table(element: str, method: str = "dhf") -> ResponseTable:
+    """The packaged per-subshell R00 table of ``element`` (checksum verified on load).
+
+    Raises
+    ------
+    ValueError
+        Unknown method, ``method='rpa'`` (not implemented yet), or no table for ``element``.
+    """
+    _check_method(method)
+    path = _DATA / f"{element}.npz"
+    if not isinstance(element, str) or not path.exists():
+        raise ValueError(f"element = {element!r}: no packaged dark-matter response table "
+                         f"(available: {available_elements()}; for another atom pass a table "
+                         "made with nuatom.tabulate(atom, T, q, components=('R00',)))")
+    table = ResponseTable.load(path)
+    rev = table.metadata.get("engine_revision")
+    if rev != ENGINE_REVISION:
+        raise ValueError(f"{path}: engine revision {rev!r}, the package is at {ENGINE_REVISION}; "
+                         "regenerate with benchmarks/make_dm_tables.py")
+    return table
+
+
+@dataclass(frozen=True)
+class ChargeResponse:
+    """S(T, q) of every subshell of one atom, in 1/keV, with interpolation.
+
+    Attributes
+    ----------
+    element : str
+    subshells : tuple of str
+    binding_keV : ndarray (nsub,)
+        Koopmans binding energies (keV); S = 0 below each.
+    T_keV, q_keV : ndarray
+        The table grid (keV, keV/c).
+    S_per_keV : ndarray (nsub, nT, nq)
+        R00 per subshell (occupation included), 1/keV.
+    method : str
+    extrapolate_q : bool
+        Above the largest tabulated q, continue ln S linearly in ln q with the slope of the
+        last two grid points (a power-law tail, used only where S falls); ``False``: S = 0
+        there. The tail changes the packaged-table rates by < 1e-3 (tested), but keeps the
+        spectrum non-zero up to the exact kinematic end point, where q > 2000 keV is needed.
+    """
+
+    element: str
+    subshells: tuple
+    binding_keV: np.ndarray
+    T_keV: np.ndarray
+    q_keV: np.ndarray
+    S_per_keV: np.ndarray
+    method: str = "dhf"
+    extrapolate_q: bool = True
+
+    @property
+    def T_max_keV(self) -> float:
+        return float(self.T_keV[-1])
+
+    def interpolate(self, index: int, T_keV, q_keV) -> np.ndarray:
+        """S of subshell ``index`` at (T, q) (broadcast), 1/keV.
+
+        Bilinear in (ln T, ln q) of ln S over the grid points above the subshell's
+        threshold; between the threshold and the first grid point above it (2 % of the
+        binding energy) S is held at that point's value; zero below threshold, above
+        ``T_max_keV`` and below the q grid; above the q grid, the power-law tail of
+        ``extrapolate_q`` (or zero).
+        """
+        from scipy.interpolate import RegularGridInterpolator
+
+        Eb = float(self.binding_keV[index])
+        rows = self.T_keV > Eb
+        T_rows = self.T_keV[rows]
+        S = self.S_per_keV[index][rows]
+        T, q = np.broadcast_arrays(np.asarray(T_keV, float), np.asarray(q_keV, float))
+        out = np.zeros(T.shape)
+        if T_rows.size == 0:
+            return out
+        floor = 1e-300
+        logS = np.log(np.maximum(S, floor))
+        q_top = self.q_keV[-1] if not self.extrapolate_q else np.inf
+        inside = (T > Eb) & (T <= self.T_keV[-1]) & (q >= self.q_keV[0]) & (q <= q_top)
+        if not np.any(inside):
+            return out
+        Tc = np.clip(T[inside], T_rows[0], T_rows[-1])
+        lq = np.log(q[inside])
+        lq_grid = np.log(self.q_keV)
+        lq_c = np.minimum(lq, lq_grid[-1])
+        if T_rows.size == 1:
+            vals = np.interp(lq_c, lq_grid, logS[0])
+            slope = np.full(lq.shape, (logS[0, -1] - logS[0, -2]) / (lq_grid[-1] - lq_grid[-2]))
+        else:
+            pts = np.column_stack([np.log(Tc), lq_c])
+            f = RegularGridInterpolator((np.log(T_rows), lq_grid), logS, method="linear")
+            vals = f(pts)
+            g = RegularGridInterpolator((np.log(T_rows),), (logS[:, -1] - logS[:, -2]) / (lq_grid[-1] - lq_grid[-2]),
+                                        method="linear")
+            slope = g(pts[:, :1])
+        beyond = lq > lq_grid[-1]
+        if np.any(beyond):
+            # a falling power law only; a non-negative slope (no tail) gives zero
+            tail = vals + np.minimum(slope, 0.0) * (lq - lq_grid[-1])
+            vals = np.where(beyond, np.where(slope < 0, tail, -np.inf), vals)
+        with np.errstate(over="ignore"):
+            out[inside] = np.where(vals > np.log(floor) + 1, np.exp(vals), 0.0)
+        return out
+
+
+def charge_response(element: str | None = None, *, table: ResponseTable | None = None,
+                    method: str = "dhf") -> ChargeResponse:
+    """Per-subshell charge response of ``element`` (packaged table) or of a user ``table``."""
+    _check_method(method)
+    if table is None:
+        if element is None:
+            raise ValueError("give element or table")
+        table = dm_response_table(element, method)
+    S = np.stack([table.components("vector", subshell=s, components=("R00",))["R00"]
+                  for s in table.subshells])
+    return ChargeResponse(element=str(table.metadata.get("element", element)),
+                          subshells=tuple(table.subshells),
+                          binding_keV=np.asarray(table.binding_keV, float),
+                          T_keV=np.asarray(table.T_keV, float), q_keV=np.asarray(table.q_keV, float),
+                          S_per_keV=np.asarray(S, float), method=method)
