@@ -285,3 +285,14 @@ def test_germanium_aoc_rpa_gauge_invariance():
     assert v.sigma_polarizability_au == pytest.approx(v.sigma_au, rel=1e-4)
     dv, dl = (photoionization(ge, [0.3], method="dhf", only_e1=True, gauge=g).sigma_barn[0] for g in ("velocity", "length"))
     assert abs(dl / dv - 1) > 0.03
+    # the packaged RRPA table (nuatom/data/photo/Ge_rpa.csv) reproduces from the code: its
+    # 300 eV row, velocity gauge, to 1e-6 (GMRES tolerance 1e-9)
+    import importlib.resources
+
+    from nuatom.units import BARN_CM2, BOHR_CM
+    text = (importlib.resources.files("nuatom") / "data" / "photo" / "Ge_rpa.csv").read_text().splitlines()
+    rows = [line.split(",") for line in text if not line.startswith("#")]
+    header, data = rows[0], [[float(x) for x in r] for r in rows[1:]]
+    row = next(r for r in data if abs(r[0] - 0.3) < 1e-12)
+    assert row[header.index("total_barn")] == pytest.approx(v.sigma_au * BOHR_CM**2 / BARN_CM2, rel=1e-6)
+    assert row[header.index("total_length_barn")] == pytest.approx(ln.sigma_au * BOHR_CM**2 / BARN_CM2, rel=1e-6)
