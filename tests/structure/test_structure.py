@@ -14,7 +14,8 @@ from nuatom.structure.atoms import element_Z, parse_orbital_label
 
 def test_element_parsing():
     assert element_Z("Xe") == element_Z("xe") == element_Z(54) == element_Z("54") == 54
-    for bad in ("Xx", 0, 55, "Og"):
+    assert element_Z("Cs") == 55 and element_Z("u") == element_Z(92) == 92
+    for bad in ("Xx", 0, 93, "Og", "Np"):
         with pytest.raises(ValueError, match="element"):
             element_Z(bad)
 
