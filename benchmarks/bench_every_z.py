@@ -59,6 +59,7 @@ def main(argv=None):
     parser.add_argument("--zmax", type=int, default=92)
     parser.add_argument("--out", default=str(pathlib.Path(__file__).resolve().parents[1]
                                              / "book" / "structure" / "data" / "every_z.csv"))
+    parser.add_argument("--z", default="", help="comma-separated list of Z (overrides --zmin/--zmax)")
     parser.add_argument("--keep-cache", action="store_true")
     args = parser.parse_args(argv)
     if not args.keep_cache:
@@ -69,7 +70,8 @@ def main(argv=None):
     with open(args.out, "w", newline="") as fh:
         writer = csv.DictWriter(fh, HEADER)
         writer.writeheader()
-        for Z in range(args.zmin, args.zmax + 1):
+        zs = [int(z) for z in args.z.split(",")] if args.z else range(args.zmin, args.zmax + 1)
+        for Z in zs:
             for method in ("dhf", "hf"):
                 row = {"Z": Z, "symbol": ELEMENT_SYMBOLS[Z - 1], "method": method, **run_one(Z, method)}
                 writer.writerow(row)

@@ -156,7 +156,7 @@ class Atom:
 
     @property
     def charge(self) -> float:
-        """Ionic charge :math:`Z - \sum_a q_a` (0 for the neutral atom), in e."""
+        """Ionic charge :math:`Z - \\sum_a q_a` (0 for the neutral atom), in e."""
         return self.Z - sum(o.occupancy for o in self.orbitals)
 
     def orbital(self, label: str) -> Orbital:
