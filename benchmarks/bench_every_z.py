@@ -15,8 +15,10 @@ loaded from the nuatom disk cache: ``NUATOM_CACHE_DIR`` is pointed at a fresh di
 unless ``--keep-cache``). Writes ``book/structure/data/every_z.csv`` (read by the chapter
 ``book/structure/03_periodic_table.ipynb``) and prints the slowest atoms.
 
-Run: ``.venv/bin/python benchmarks/bench_every_z.py [--zmax 92] [--out FILE]`` (about
-40 min on one core).
+Run: ``.venv/bin/python benchmarks/bench_every_z.py [--zmin 1 --zmax 92 | --z 55,74,92] [--out FILE]``
+(about 40 CPU minutes; the committed table was made by five such runs over disjoint sets
+of Z in parallel on a loaded two-core machine and concatenated, so its wall times include
+that contention).
 """
 from __future__ import annotations
 

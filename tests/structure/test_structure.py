@@ -32,8 +32,8 @@ def test_orbital_labels():
 def test_bad_inputs():
     with pytest.raises(ValueError, match="nucleus"):
         nuatom.atom("Ne", nucleus="gaussian")
-    with pytest.raises(ValueError, match="electrons"):
-        nuatom.atom("Ne", configuration="[He]2s2.2p5")
+    with pytest.raises(ValueError, match="electrons"):  # Ne-: negative ions are not supported
+        nuatom.atom("Ne", configuration="[He]2s2.2p6.3s1")
     with pytest.raises(ValueError, match="mcdf"):
         nuatom.atom("Ne", mcdf=True)
 
