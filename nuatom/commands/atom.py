@@ -11,7 +11,7 @@ HELP = "Dirac-Hartree-Fock ground state: total energy and orbital energies (Hart
 
 
 def add_arguments(p) -> None:
-    p.add_argument("element", help="element symbol or Z (H..Xe)")
+    p.add_argument("element", help="element symbol or Z (H..U, Z = 1..92)")
     add_structure_arguments(p)
 
 

@@ -15,7 +15,7 @@ HELP = ("atomic response functions R00, R0303, R33, R1122, R1221 in 1/keV per at
 
 
 def add_arguments(p) -> None:
-    p.add_argument("element", help="element symbol or Z (H..Xe)")
+    p.add_argument("element", help="element symbol or Z (H..U, Z = 1..92)")
     p.add_argument("--T", type=float_list, required=True, help="energy transfers in keV, comma-separated")
     p.add_argument("--q", type=float_list, required=True, help="momentum transfers in keV/c, comma-separated")
     p.add_argument("--current", choices=("vector", "axial", "weak"), default="vector",

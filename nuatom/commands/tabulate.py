@@ -39,7 +39,7 @@ def log_range(text: str) -> np.ndarray:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("element", help="element symbol or Z (H..Xe)")
+    p.add_argument("element", help="element symbol or Z (H..U, Z = 1..92)")
     p.add_argument("--T-range", type=log_range, required=True, dest="T_range",
                    help="energy transfers START:STOP:COUNT in keV (log-spaced)")
     p.add_argument("--q-range", type=log_range, required=True, dest="q_range",

@@ -23,7 +23,7 @@ from nuatom import cache
 from nuatom.structure.configuration import (ELEMENT_SYMBOLS, average_of_configuration, configuration_label,
                             ground_configuration, parse_configuration, subshell_label)
 from nuatom.numerics.grid import GridSpec, make_grid
-from nuatom.structure.hf import HFOptions, SCFResult, solve_scf
+from nuatom.structure.hf import OPEN_SHELL_STALL_TOLERANCE, HFOptions, SCFResult, solve_scf
 from nuatom.structure.mcdf import solve_two_csf
 from nuatom.structure.nucleus import NuclearModel, nuclear_potential
 from nuatom.units import HARTREE_EV
@@ -38,7 +38,7 @@ _MEMORY: dict = {}
 
 
 def element_Z(element) -> int:
-    """Atomic number from a symbol (``"Xe"``, case-insensitive) or a number (``54``)."""
+    """Atomic number from a symbol (``"Xe"``, case-insensitive) or a number (``54``), 1..92."""
     if isinstance(element, (int, np.integer)) and not isinstance(element, bool):
         Z = int(element)
     else:
@@ -52,7 +52,8 @@ def element_Z(element) -> int:
                                  f"(H..{ELEMENT_SYMBOLS[-1]}, Z = 1..{len(ELEMENT_SYMBOLS)})")
             Z = lookup[text.lower()]
     if not 1 <= Z <= len(ELEMENT_SYMBOLS):
-        raise ValueError(f"element Z = {Z} outside the supported range 1..{len(ELEMENT_SYMBOLS)}")
+        raise ValueError(f"element Z = {Z} outside the supported range 1..{len(ELEMENT_SYMBOLS)} "
+                         f"(H..{ELEMENT_SYMBOLS[-1]})")
     return Z
 
 
@@ -127,6 +128,11 @@ class Atom:
     mcdf : MCDFState or None
     iterations : int
         SCF iterations of the average-of-configuration solution.
+    scf_change_hartree : float
+        Largest orbital-energy change (and open/closed rotation gradient) of the last SCF
+        iteration, Hartree: below ``options.energy_tolerance_hartree``, or, for an open-shell
+        SCF accepted at its noise floor, below
+        :data:`~nuatom.structure.hf.OPEN_SHELL_STALL_TOLERANCE` (NaN if unknown).
     """
 
     Z: int
@@ -142,10 +148,16 @@ class Atom:
     mcdf: MCDFState | None = None
     iterations: int = 0
     options: HFOptions = field(default=HFOptions(), repr=False)
+    scf_change_hartree: float = math.nan
 
     @property
     def inv_c2(self) -> float:
         return self.options.inv_c2
+
+    @property
+    def charge(self) -> float:
+        """Ionic charge :math:`Z - \\sum_a q_a` (0 for the neutral atom), in e."""
+        return self.Z - sum(o.occupancy for o in self.orbitals)
 
     def orbital(self, label: str) -> Orbital:
         """The orbital with ``label`` (``"4p_3/2"``, ``"4p3/2"``, ``"4p+"``, ``"4p-"``, ``"1s"``)."""
@@ -217,7 +229,7 @@ def atom(element, *, relativistic: bool = True,
          nucleus: Literal["point", "uniform", "fermi"] = "fermi",
          configuration: str | None = None, grid: GridSpec | None = None,
          options: HFOptions | None = None, mcdf: bool | None = None) -> Atom:
-    """Dirac–Hartree–Fock ground state of ``element`` (symbol or Z, 1..54).
+    """Dirac–Hartree–Fock ground state of ``element`` (symbol or Z, 1..92).
 
     Parameters
     ----------
@@ -227,7 +239,10 @@ def atom(element, *, relativistic: bool = True,
     nucleus : {'fermi', 'uniform', 'point'}
         Nuclear charge model (Fermi: t = 2.3 fm and the tabulated rms radius).
     configuration : str, optional
-        e.g. ``"[Ar]3d10.4s2.4p2"``; default: the ground configuration.
+        e.g. ``"[Ar]3d10.4s2.4p2"``; default: the NIST ground configuration of the neutral
+        atom. Any configuration with 1 to ``Z`` electrons is accepted: an excited
+        configuration (``"[Ar]3d10.4s1.4p3"``) or a positive ion (``"[Kr]4d10.5s2.5p5"``
+        for Xe+).
     grid : GridSpec, optional
         Default :data:`DEFAULT_GRID`.
     options : HFOptions, optional
@@ -249,8 +264,9 @@ def atom(element, *, relativistic: bool = True,
     shells = parse_configuration(configuration if configuration is not None else ground_configuration(Z))
     config = configuration_label(shells)
     n_el = sum(s.electrons for s in shells)
-    if n_el != Z:
-        raise ValueError(f"configuration {config!r} has {n_el} electrons; neutral Z = {Z} needs {Z}")
+    if not 1 <= n_el <= Z:
+        raise ValueError(f"configuration {config!r} has {n_el} electrons; the valid range for "
+                         f"Z = {Z} is 1..{Z} (the neutral atom or a positive ion)")
     grid_spec = grid if grid is not None else DEFAULT_GRID
     base = options if options is not None else HFOptions()
     opts = HFOptions(**{**{f: getattr(base, f) for f in base.__dataclass_fields__},
@@ -274,8 +290,11 @@ def atom(element, *, relativistic: bool = True,
         scf = _scf_from_arrays(stored, "")
         mc = _scf_from_arrays(stored, "mcdf_") if want_mcdf else None
     else:
-        scf = solve_scf(expr, g, v_nuc, z0, Z, opts)
-        mc_result = solve_two_csf(shells, open_l2, g, v_nuc, z0, Z, opts, scf) if want_mcdf else None
+        open_shell = any(sh.electrons != sh.capacity for sh in shells)
+        stall_tol = OPEN_SHELL_STALL_TOLERANCE if open_shell else 0.0
+        scf = solve_scf(expr, g, v_nuc, z0, Z, opts, stall_tolerance_hartree=stall_tol)
+        mc_result = (solve_two_csf(shells, open_l2, g, v_nuc, z0, Z, opts, scf,
+                                   stall_tolerance_hartree=stall_tol) if want_mcdf else None)
         mc = mc_result.scf if mc_result is not None else None
         arrays = _arrays_from_scf(scf, "")
         if mc_result is not None:
@@ -304,7 +323,8 @@ def atom(element, *, relativistic: bool = True,
     for o in orbitals:
         v_el += o.occupancy * yk_from_density(g, o.P**2 + o.Q**2, 0)
     result = Atom(Z, ELEMENT_SYMBOLS[Z - 1], config, bool(relativistic), model, g, v_nuc, v_el,
-                  float(scf.total_energy), orbitals, mcdf_state, int(scf.iterations), opts)
+                  float(scf.total_energy), orbitals, mcdf_state, int(scf.iterations), opts,
+                  float(scf.energy_change))
     _MEMORY[mem_key] = result
     return result
 

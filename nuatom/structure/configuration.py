@@ -35,20 +35,29 @@ L_LETTERS = "spdfghik"
 
 ELEMENT_SYMBOLS = (
     "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn "
-    "Ga Ge As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe").split()
+    "Ga Ge As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe "
+    "Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg "
+    "Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U").split()
 
 _NOBLE_CORES = {
     "He": "1s2", "Ne": "[He]2s2.2p6", "Ar": "[Ne]3s2.3p6", "Kr": "[Ar]3d10.4s2.4p6",
-    "Xe": "[Kr]4d10.5s2.5p6",
+    "Xe": "[Kr]4d10.5s2.5p6", "Rn": "[Xe]4f14.5d10.6s2.6p6",
 }
 
-# Ground configurations (NIST Atomic Spectra Database) written as core + valence,
-# for Z = 1..54; the Madelung order is used except for the listed anomalies.
+# Ground configurations of the neutral atoms, Z = 1..92, from the NIST Atomic Spectra
+# Database (Kramida, Ralchenko, Reader et al., "Ground levels and ionization energies for
+# the neutral atoms", NIST ASD :cite:`Kramida2023`): the Madelung (n + l, n) filling order
+# reproduces every one of them except the anomalies listed here, each the NIST ground
+# configuration written as core + valence.
 _GROUND_EXCEPTIONS = {
     24: "[Ar]3d5.4s1", 29: "[Ar]3d10.4s1", 41: "[Kr]4d4.5s1", 42: "[Kr]4d5.5s1",
     44: "[Kr]4d7.5s1", 45: "[Kr]4d8.5s1", 46: "[Kr]4d10", 47: "[Kr]4d10.5s1",
+    57: "[Xe]5d1.6s2", 58: "[Xe]4f1.5d1.6s2", 64: "[Xe]4f7.5d1.6s2",
+    78: "[Xe]4f14.5d9.6s1", 79: "[Xe]4f14.5d10.6s1",
+    89: "[Rn]6d1.7s2", 90: "[Rn]6d2.7s2", 91: "[Rn]5f2.6d1.7s2", 92: "[Rn]5f3.6d1.7s2",
 }
-_MADELUNG = ["1s", "2s", "2p", "3s", "3p", "4s", "3d", "4p", "5s", "4d", "5p"]
+_MADELUNG = ["1s", "2s", "2p", "3s", "3p", "4s", "3d", "4p", "5s", "4d", "5p", "6s", "4f",
+             "5d", "6p", "7s", "5f", "6d"]
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ def parse_configuration(text: str) -> list[Shell]:
 
 
 def ground_configuration(Z: int) -> str:
-    """Ground-state configuration string of element ``Z`` (1..54)."""
+    """Ground-state configuration string of the neutral element ``Z`` (1..92), NIST ASD."""
     if not 1 <= Z <= len(ELEMENT_SYMBOLS):
         raise ValueError(f"Z = {Z} outside the supported range 1..{len(ELEMENT_SYMBOLS)}")
     if Z in _GROUND_EXCEPTIONS:

@@ -45,7 +45,7 @@ from nuatom.structure.dirac import ConvergenceError, GreenFunction, LocalPotenti
 from nuatom.numerics.grid import GridSpec
 from nuatom.units import C_AU
 
-__all__ = ["HFOptions", "SCFResult", "solve_scf", "thomas_fermi_potential"]
+__all__ = ["HFOptions", "SCFResult", "solve_scf", "thomas_fermi_potential", "OPEN_SHELL_STALL_TOLERANCE"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,20 @@ def thomas_fermi_potential(r, Z: int, n_electrons: int) -> np.ndarray:
 STARTING_ITERATIONS = 40
 #: The SCF is declared stalled when its energy change has not halved in this many iterations.
 STALL_WINDOW = 15
+#: Largest orbital-energy change (Hartree) at which a *stalled* open-shell SCF is accepted
+#: by :func:`nuatom.atom` (closed shells must reach ``energy_tolerance_hartree``). The
+#: average-of-configuration iteration for open shells (Davidson in the complement of the
+#: other orbitals of the same kappa, Jacobi open/closed rotations, DIIS) reaches a noise
+#: floor of 1e-10 to 1e-6 Hartree on the default 2000-point grid (carbon: 5e-7,
+#: non-relativistic; caesium 6s: 6e-7), which falls on a finer grid (carbon converges to
+#: 1e-10 on 4000 points, -37.6596968 Hartree). The accepted iterate is NOT converged: its
+#: total energy is uncertain well beyond the square of the change (carbon,
+#: non-relativistic: -37.6596996 on the default grid, -37.6596795 accepted on a grid
+#: ending at 40 bohr, 2e-5 Hartree apart). For the single-term atoms compared with
+#: published Hartree-Fock totals (K, Rb, Ag, In, I, Cs, Au, At, Fr, Ac) the accepted
+#: energies agree with the references to 2.5e-5 Hartree or better. Above 1e-6 the stall
+#: raises :class:`~nuatom.structure.dirac.ConvergenceError`.
+OPEN_SHELL_STALL_TOLERANCE = 1e-6
 
 
 class _Workspace:
@@ -223,8 +237,15 @@ def _starting_orbitals(ws, expr, options, Z):
         new_e = np.empty(n)
         for x, sub in enumerate(subs):
             guess = energies[x] if it > 0 else None
-            e, p, q = solve_bound(grid, ws.potential(v_el), sub.n, sub.kappa, ws.inv_c2, guess,
-                                  rel_tol=1e-13)
+            try:
+                e, p, q = solve_bound(grid, ws.potential(v_el), sub.n, sub.kappa, ws.inv_c2, guess,
+                                      rel_tol=1e-13)
+            except ConvergenceError:
+                # a barely bound level of the starting potential (Pm 4f_7/2 at -0.037 Hartree)
+                # can stall at a correction of a few 1e-15 Hartree, just above 1e-13 relative;
+                # a start needs no more than 1e-11
+                e, p, q = solve_bound(grid, ws.potential(v_el), sub.n, sub.kappa, ws.inv_c2, guess,
+                                      rel_tol=1e-11)
             new_e[x], P[x], Q[x] = e, p, q
         change = np.max(np.abs(new_e - energies) / np.abs(new_e)) if it else 1.0
         energies = new_e
@@ -361,7 +382,7 @@ def _select_ritz(ws, vals, vecs, VP, VQ, reference, lower_bound, kappa):
 
 
 def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: int,
-              options: HFOptions, start=None) -> SCFResult:
+              options: HFOptions, start=None, stall_tolerance_hartree: float = 0.0) -> SCFResult:
     """Solve the SCF equations of ``expr`` (see module docstring).
 
     Parameters
@@ -377,6 +398,12 @@ def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: i
     start : tuple, optional
         ``(P, Q, hP, hQ, energies)`` to start from (e.g. a related solution), with exact
         images ``h0 phi``.
+    stall_tolerance_hartree : float, optional
+        If the iteration stalls (its change has not halved in :data:`STALL_WINDOW`
+        iterations) at a level below this, the iterate with the smallest change is
+        returned instead of raising; its change is ``SCFResult.energy_change``. 0 (the
+        default) never accepts a stall. :func:`nuatom.atom` uses
+        :data:`OPEN_SHELL_STALL_TOLERANCE` for open-shell configurations.
 
     Raises
     ------
@@ -398,6 +425,7 @@ def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: i
     change = math.inf
     tol = max(1e-3 * math.sqrt(options.energy_tolerance_hartree), 1e-10)
     diis = _DIIS(ws, options.diis_size, options.mixing)
+    best = (math.inf, None, 0)  # smallest change so far: (change, orbitals, iteration)
     for it in range(1, options.max_iterations + 1):
         P, Q = orb[0], orb[1]
         V, y0, ops = _local_potentials(ws, expr, P, Q)
@@ -426,8 +454,13 @@ def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: i
         if change < options.energy_tolerance_hartree and it > 1:
             orb = new
             break
+        if it > 1 and change < best[0]:
+            best = (change, [a.copy() for a in new], it)
         if it > STALL_WINDOW and min(h[0] for h in history[-STALL_WINDOW:]) > 0.5 * min(
                 h[0] for h in history[:-STALL_WINDOW]):
+            if best[0] < stall_tolerance_hartree:
+                change, orb = best[0], best[1]
+                break
             raise ConvergenceError(
                 f"Dirac-Hartree-Fock stalled after {it} iterations: largest orbital-energy change "
                 f"{change:.3e} Hartree has not decreased in {STALL_WINDOW} iterations "

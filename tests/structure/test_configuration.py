@@ -85,3 +85,31 @@ def test_two_csf_angular_factors_reproduce_LS():
     vals, vecs = np.linalg.eigh(H)
     assert vals == pytest.approx([F0 - F2 / 5, F0 + 2 * F2 / 5])
     assert np.abs(vecs[:, 0]) == pytest.approx([math.sqrt(2 / 3), math.sqrt(1 / 3)])
+
+
+# NIST ASD ground configurations (Kramida et al., NIST Atomic Spectra Database, "Ground
+# levels and ionization energies for the neutral atoms"), typed from the NIST table for a
+# spread of Z > 54: the Madelung-rule ones (Cs, Eu, Yb, W, Hg, Rn, Ra) do not pass through
+# the exception table, the others (La, Ce, Gd, Pt, Au, Th, U) do.
+NIST_HEAVY = {55: "[Xe]6s1", 57: "[Xe]5d1.6s2", 58: "[Xe]4f1.5d1.6s2", 63: "[Xe]4f7.6s2",
+              64: "[Xe]4f7.5d1.6s2", 70: "[Xe]4f14.6s2", 74: "[Xe]4f14.5d4.6s2",
+              78: "[Xe]4f14.5d9.6s1", 79: "[Xe]4f14.5d10.6s1", 80: "[Xe]4f14.5d10.6s2",
+              86: "[Xe]4f14.5d10.6s2.6p6", 88: "[Rn]7s2", 90: "[Rn]6d2.7s2",
+              92: "[Rn]5f3.6d1.7s2"}
+
+
+@pytest.mark.parametrize("Z", sorted(NIST_HEAVY))
+def test_heavy_ground_configurations(Z):
+    assert configuration_label(parse_configuration(ground_configuration(Z))) == \
+        configuration_label(parse_configuration(NIST_HEAVY[Z]))
+
+
+def test_every_z_has_z_electrons():
+    from nuatom.structure.configuration import ELEMENT_SYMBOLS
+    assert len(ELEMENT_SYMBOLS) == 92 and ELEMENT_SYMBOLS[91] == "U"
+    for Z in range(1, 93):
+        shells = parse_configuration(ground_configuration(Z))
+        assert sum(s.electrons for s in shells) == Z
+        assert all(0 < s.electrons <= s.capacity for s in shells)
+    with pytest.raises(ValueError, match="Z = 93"):
+        ground_configuration(93)

@@ -14,7 +14,8 @@ from nuatom.structure.atoms import element_Z, parse_orbital_label
 
 def test_element_parsing():
     assert element_Z("Xe") == element_Z("xe") == element_Z(54) == element_Z("54") == 54
-    for bad in ("Xx", 0, 55, "Og"):
+    assert element_Z("Cs") == 55 and element_Z("u") == element_Z(92) == 92
+    for bad in ("Xx", 0, 93, "Og", "Np"):
         with pytest.raises(ValueError, match="element"):
             element_Z(bad)
 
@@ -31,8 +32,8 @@ def test_orbital_labels():
 def test_bad_inputs():
     with pytest.raises(ValueError, match="nucleus"):
         nuatom.atom("Ne", nucleus="gaussian")
-    with pytest.raises(ValueError, match="electrons"):
-        nuatom.atom("Ne", configuration="[He]2s2.2p5")
+    with pytest.raises(ValueError, match="electrons"):  # Ne-: negative ions are not supported
+        nuatom.atom("Ne", configuration="[He]2s2.2p6.3s1")
     with pytest.raises(ValueError, match="mcdf"):
         nuatom.atom("Ne", mcdf=True)
 

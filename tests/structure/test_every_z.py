@@ -1,0 +1,177 @@
+"""Every element Z = 1..92: the sweep table, live runs, and published Hartree-Fock totals.
+
+The sweep itself (two SCFs for each of the 92 elements, ~40 min on one core) is
+``benchmarks/bench_every_z.py``; it writes ``book/structure/data/every_z.csv``, which the
+periodic-table chapter shows. These tests check that table (complete, every SCF converged
+or accepted at its open-shell noise floor, never a silent stall) and compare its
+non-relativistic point-nucleus totals with published Hartree-Fock values; a few light atoms
+and the former carbon stall are re-run live so that a code change that breaks them fails
+here, not only when the benchmark is re-run.
+"""
+import csv
+import pathlib
+
+import numpy as np
+import pytest
+
+import nuatom
+from nuatom.structure.configuration import ELEMENT_SYMBOLS, ground_configuration, parse_configuration
+from nuatom.structure.hf import OPEN_SHELL_STALL_TOLERANCE, HFOptions
+
+SWEEP = pathlib.Path(__file__).resolve().parents[2] / "book" / "structure" / "data" / "every_z.csv"
+#: (Z, method) pairs in the committed sweep table.
+SWEPT = {(Z, m) for Z in range(1, 93) for m in ("dhf", "hf")}
+
+# Non-relativistic Hartree-Fock total energies (Hartree, point nucleus) for the atoms whose
+# ground configuration has a single LS term, where the average-of-configuration energy IS
+# the Hartree-Fock energy of that term: closed shells, s1 (alkalis, Cu, Ag, Au), p1, p5,
+# d1 s2 and f13 s2. Z <= 54: Roothaan-Hartree-Fock values of Bunge, Barrientos & Bunge,
+# At. Data Nucl. Data Tables 53, 113 (1993) (Slater-type basis; they lie above the
+# numerical HF limit by up to 1.5e-5 Hartree, Xe: -7232.138349 vs -7232.138364);
+# Z > 54: B-spline Hartree-Fock values of S. L. Saito, At. Data Nucl. Data Tables 95, 836
+# (2009). Both as transcribed in the EnergyHF table of a public electronic-structure code
+# (file PeriodicTable.C; its Ne, Ar, Ge, Kr and Xe entries are the ones quoted in
+# /work/shared/reference-values.md, section 3.3).
+PUBLISHED_HF = {
+    "He": -2.861679993, "Li": -7.432726924, "Be": -14.57302313, "B": -24.52906073,
+    "F": -99.40934928, "Ne": -128.5470980, "Na": -161.8589113, "Mg": -199.6146361,
+    "Al": -241.8767070, "Cl": -459.4820719, "Ar": -526.8175122, "K": -599.1647831,
+    "Ca": -676.7581817, "Sc": -759.7357123, "Cu": -1638.963723, "Zn": -1777.848102,
+    "Ga": -1923.261001, "Br": -2572.441325, "Kr": -2752.054969, "Rb": -2938.357442,
+    "Sr": -3131.545674, "Y": -3331.684158, "Pd": -4937.921004, "Ag": -5197.698452,
+    "Cd": -5465.133119, "In": -5740.169136, "I": -6917.980881, "Xe": -7232.138349,
+    "Cs": -7553.93365766, "Ba": -7883.54382733, "La": -8221.06670260, "Tm": -12940.1744048,
+    "Yb": -13391.4561931, "Lu": -13851.8080034, "Au": -17865.4000842, "Hg": -18408.9914949,
+    "Tl": -18961.8248243, "At": -21266.8817131, "Rn": -21866.7722409, "Fr": -22475.8587125,
+    "Ra": -23094.3036664, "Ac": -23722.1920622,
+}
+#: Relative tolerance 1e-8 ("eight figures"): Bunge et al. state their RHF totals are
+#: accurate "to better than eight figures" (Slater basis, so they lie above the numerical
+#: limit: by 2.4e-5 Hartree at Cd, 1.5e-5 at Xe, both inside 1e-8 relative); the same
+#: standard is applied to Saito's B-spline values. Measured (sweep of this commit): 34 of
+#: the 40 within 2.5e-5 Hartree, 16 within 1e-7; the largest are Yb -7.8e-5 Hartree (nuatom
+#: below Saito, closed shell: 5.8e-9 relative), Cd -2.4e-5, Cl +3.8e-6 (nuatom above an
+#: upper bound: 8.4e-9 relative, an unexplained grid/functional offset) and At +2.4e-6.
+REL_TOL = 1e-8
+
+
+def _sweep_rows():
+    with open(SWEEP, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+#: SCFs of the sweep that end in ConvergenceError (the contract: converge, or raise with the
+#: change reached). Open problems, kept strict so that a fix, or a new failure, changes
+#: this test:
+#: - non-relativistic Cr, Cu (3d^n 4s^1): diverge from the Hartree-Fock-Slater start
+#:   (orbital energies swing by Hartrees) although the relativistic SCF converges; damping
+#:   (mixing 0.5-0.7, no DIIS, more Davidson steps) does not cure it;
+#: - Pd (closed 4d10, both) and relativistic Ho oscillate at 1e-2 to 1e-1 Hartree;
+#: - Pb (6p2, both): the average-of-configuration SCF converges (rel.: change 1.8e-7 after
+#:   37 iterations); the two-CSF MCDF step that ``atom`` adds for an l^2 shell fails;
+#: - relativistic Bi, Po, At (6p3..6p5) and Th (6d2 7s2): open-shell noise floor 1.7e-6 to
+#:   4.2e-5 Hartree, above OPEN_SHELL_STALL_TOLERANCE.
+KNOWN_FAILURES = {(24, "hf"), (29, "hf"), (46, "dhf"), (46, "hf"), (67, "dhf"), (82, "dhf"),
+                  (82, "hf"), (83, "dhf"), (84, "dhf"), (85, "dhf"), (90, "dhf")}
+
+
+def test_sweep_table_every_z_converged():
+    """Every Z = 1..92, relativistic (Fermi) and non-relativistic (point): each SCF
+    converged to the default tolerance, or (open shells only) was accepted at its noise
+    floor below OPEN_SHELL_STALL_TOLERANCE, or raised ConvergenceError with the change it
+    reached (only the known cases above). Nothing else, and no silent stall."""
+    rows = _sweep_rows()
+    seen = {(int(r["Z"]), r["method"]) for r in rows}
+    assert seen == SWEPT
+    tol = HFOptions().energy_tolerance_hartree
+    failures = set()
+    for r in rows:
+        Z = int(r["Z"])
+        if r["status"].startswith("ConvergenceError"):
+            assert r["total_energy_hartree"] == ""
+            failures.add((Z, r["method"]))
+            continue
+        assert r["status"] in ("converged", "noise-floor"), (Z, r["method"], r["status"])
+        change = float(r["scf_change_hartree"])
+        if r["status"] == "converged":
+            assert change < tol
+        else:
+            shells = parse_configuration(ground_configuration(Z))
+            assert any(s.electrons != s.capacity for s in shells), (Z, "closed shell at a floor")
+            assert tol <= change < OPEN_SHELL_STALL_TOLERANCE
+    assert failures == KNOWN_FAILURES
+
+
+@pytest.mark.parametrize("symbol", [s for s in sorted(PUBLISHED_HF, key=ELEMENT_SYMBOLS.index)
+                                    if (ELEMENT_SYMBOLS.index(s) + 1, "hf") not in KNOWN_FAILURES])
+def test_sweep_nonrelativistic_totals_against_published(symbol):
+    row = next(r for r in _sweep_rows() if r["symbol"] == symbol and r["method"] == "hf")
+    assert float(row["total_energy_hartree"]) == pytest.approx(PUBLISHED_HF[symbol], rel=REL_TOL, abs=0)
+
+
+@pytest.mark.parametrize("symbol", ["He", "Li", "Be", "B", "Ne", "Na", "Mg"])
+def test_light_atoms_live(symbol):
+    """Live re-run: published value (as above) and the sweep table (same code, 1e-8:
+    reproducibility of a deterministic SCF, loose enough for BLAS rounding)."""
+    a = nuatom.atom(symbol, relativistic=False, nucleus="point")
+    assert a.total_energy_hartree == pytest.approx(PUBLISHED_HF[symbol], rel=REL_TOL, abs=0)
+    row = next(r for r in _sweep_rows() if r["symbol"] == symbol and r["method"] == "hf")
+    assert a.total_energy_hartree == pytest.approx(float(row["total_energy_hartree"]), abs=1e-8)
+
+
+def test_carbon_nonrelativistic_no_longer_stalls():
+    """Issue 16: ``atom("C", relativistic=False)`` used to raise at a 5e-7 Hartree stall.
+    The open-shell SCF now returns its best iterate when the floor is below 1e-6 Hartree
+    and records the change reached; a closed-shell stall still raises (next test)."""
+    a = nuatom.atom("C", relativistic=False)
+    assert a.scf_change_hartree < OPEN_SHELL_STALL_TOLERANCE
+    # the MCDF (3P-like J = 0) state lies below the average of configuration
+    assert a.mcdf.total_energy_hartree < a.total_energy_hartree
+
+
+def test_ion_configuration():
+    """User configurations: hydrogen-like U91+ (``"1s1"``, point nucleus) has no
+    electron-electron energy (one electron: the average-of-configuration pair weight is
+    0), so its total energy is the exact Dirac-Coulomb 1s energy at Z = 92 (nuatom.oracles,
+    itself checked against mpmath); 1e-9 relative = the default grid's accuracy for a
+    Z = 92 1s orbital (measured 3e-12), with margin. Na+ (closed 2p6 shell): the Delta-SCF
+    ionisation energy agrees with Koopmans' -e(3s) of the neutral atom up to core
+    relaxation, which is below 1e-2 Hartree for an alkali s electron."""
+    from nuatom.oracles import dirac_hydrogenic_energy_hartree
+
+    u91 = nuatom.atom("U", nucleus="point", configuration="1s1")
+    assert u91.charge == pytest.approx(91.0)
+    exact = float(dirac_hydrogenic_energy_hartree(92, 1, -1))
+    assert u91.total_energy_hartree == pytest.approx(exact, rel=1e-9)
+    ion = nuatom.atom("Na", relativistic=False, nucleus="point", configuration="[He]2s2.2p6")
+    neutral = nuatom.atom("Na", relativistic=False, nucleus="point")
+    assert ion.charge == pytest.approx(1.0)
+    ip = ion.total_energy_hartree - neutral.total_energy_hartree
+    assert ip == pytest.approx(-neutral.orbital("3s").energy_hartree, abs=1e-2)
+    with pytest.raises(ValueError, match="1..11"):
+        nuatom.atom("Na", configuration="[Ne]3s2")
+
+
+def test_argon_photoionization_above_1kev_against_chantler_and_henke():
+    """Photoionization of Ar at 5 keV (1.56x the K edge, 3.206 keV), frozen-core DHF,
+    against the photoelectric part of Chantler's FFAST table (C. T. Chantler, J. Phys.
+    Chem. Ref. Data 29, 597 (2000)) and Henke, Gullikson & Davis (ADNDT 54, 181 (1993),
+    sigma = 2 r_e lambda f2), both as shipped in xraydb / periodictable. 10 %: the
+    project's acceptance for the independent-particle cross section away from edges (as
+    for Ge and Xe in tests/continuum/test_photo_data.py); measured +0.45 % (Chantler)."""
+    import periodictable
+    import xraydb
+    from scipy import constants
+
+    from nuatom.continuum.photoionization import photoionization
+
+    omega_keV = 5.0
+    sigma = float(np.atleast_1d(photoionization(nuatom.atom("Ar"), omega_keV).sigma_barn)[0])
+    chantler = xraydb.mu_chantler("Ar", omega_keV * 1e3, photo=True) * xraydb.atomic_mass("Ar") \
+        / constants.Avogadro * 1e24
+    f2 = periodictable.Ar.xray.scattering_factors(energy=omega_keV)[1]
+    wavelength_cm = constants.h * constants.c / (omega_keV * 1e3 * constants.e) * 100
+    r_e_cm = constants.physical_constants["classical electron radius"][0] * 100
+    henke = 2 * r_e_cm * wavelength_cm * f2 * 1e24
+    assert sigma == pytest.approx(float(chantler), rel=0.10)
+    assert sigma == pytest.approx(float(henke), rel=0.10)
