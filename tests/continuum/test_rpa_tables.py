@@ -79,3 +79,36 @@ def test_germanium_gauge_and_open_shell_share():
     assert np.max(np.abs(gauge[finite & (omega >= 0.25)])) < 1e-3
     share_4p = (cols["4p_1/2"] + cols["4p_3/2"]) / cols["total_barn"]
     assert np.max(share_4p) < 0.01
+
+
+def test_xenon_gauge_invariance_over_the_table():
+    # closed-shell Xe, every shell polarised: length = velocity at every tabulated energy up
+    # to 3 keV (issue acceptance 1e-3; GMRES tolerance 1e-9, measured <= 2.1e-8)
+    omega, cols = table("Xe")
+    gauge = cols["total_length_barn"] / cols["total_barn"] - 1
+    finite = np.isfinite(gauge)
+    assert finite.sum() >= 15 and np.max(np.abs(gauge[finite])) < 1e-6
+
+
+def test_xenon_against_henke_away_from_the_4d_resonance():
+    # The 5s correlation minimum region (30-40 eV), where the frozen core is 30-52 % low
+    # because the 5s amplitude is driven by the 5p and 4d responses: RRPA within 3 %
+    # (measured +1.7, +0.3, -0.8 %). 200-500 eV (4d past its Cooper minimum, 4p, 4s): within
+    # the seed's 5 % (measured -0.9 to -4.7 %; frozen core to -22 %). 3-10 keV: within 5 %
+    # (measured +1.2, -1.0, +0.1 %). Just above the M edges (1.5 and 2 keV) RRPA is 6.2 and
+    # 5.2 % high, outside 5 %: there the unrelaxed 3d/3p holes (Koopmans edges 5-10 % above
+    # the measured ones) push strength up; pinned at 5-7 % so a change shows. The 4d giant
+    # resonance itself (80-160 eV) is tested in test_rpa_data.py and the RRPA chapter.
+    omega, cols = table("Xe")
+    henke = photo_tables.henke_barn("Xe", omega)
+    rpa = cols["total_with_nondipole_barn"] / henke - 1
+    dhf = (cols["dhf_e1_barn"] + cols["nondipole_dhf_barn"]) / henke - 1
+    away = _away("Xe", omega)
+    five_s = (omega >= 0.03) & (omega <= 0.04)
+    assert five_s.sum() == 3 and np.max(np.abs(rpa[five_s])) < 0.03 and np.min(np.abs(dhf[five_s])) > 0.25
+    mid = away & (omega >= 0.2) & (omega <= 0.5)
+    assert mid.sum() == 4 and np.max(np.abs(rpa[mid])) < 0.05 and np.max(np.abs(dhf[mid])) > 0.15
+    high = away & (omega >= 3.0)
+    assert high.sum() == 3 and np.max(np.abs(rpa[high])) < 0.05
+    m_edges = away & (omega >= 1.2) & (omega <= 2.5)
+    assert m_edges.sum() == 2 and np.all((rpa[m_edges] > 0.05) & (rpa[m_edges] < 0.07))
