@@ -50,6 +50,9 @@ def add_arguments(p) -> None:
                    help="worker processes (default: one per core; 1 runs in this process)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the disk cache")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--dm-factors", metavar="DIR", default=None,
+                   help="also write the per-subshell dark-matter ionization factors (S, Essig |f_ion|^2 = "
+                        "Catena W1, K) of the computed table as CSV files with a REFERENCE.md into DIR")
     add_structure_arguments(p)
 
 
@@ -59,13 +62,21 @@ def run(args) -> dict:
     out = pathlib.Path(args.out)
     if not out.parent.is_dir():  # before hours of computing, not after
         raise ValueError(f"--out = {args.out!r}: directory {str(out.parent)!r} does not exist")
+    if args.dm_factors is not None and not pathlib.Path(args.dm_factors).parent.is_dir():
+        raise ValueError(f"--dm-factors = {args.dm_factors!r}: directory "
+                         f"{str(pathlib.Path(args.dm_factors).parent)!r} does not exist")
     atom = build_atom(args)
     ex = executor_from(args)
     table = run_tabulate(atom, args.T_range, args.q_range, ex,
                          options=ResponseOptions(hole=not args.no_hole), cache=not args.no_cache,
                          progress=not args.no_progress)
     path = table.save(args.out)
-    return {"out": str(path), "T_keV": [float(args.T_range[0]), float(args.T_range[-1]), len(args.T_range)],
+    extra = {}
+    if args.dm_factors is not None:
+        from nuatom.darkmatter.export import export_ionization_factors
+
+        extra["dm_factors"] = [str(p) for p in export_ionization_factors(args.dm_factors, table=table)]
+    return {**extra, "out": str(path), "T_keV": [float(args.T_range[0]), float(args.T_range[-1]), len(args.T_range)],
             "q_keV": [float(args.q_range[0]), float(args.q_range[-1]), len(args.q_range)],
             "subshells": list(table.subshells), "converged": bool(table.converged.all()),
             "elapsed_s": table.metadata["elapsed_s"]}
