@@ -286,7 +286,7 @@ def _not_an_element(name) -> bool:
     text = str(name).strip()
     if text.isdigit() and not text.isdecimal() or not text.isascii():
         return False  # see test_atom_refuses_unicode_digits
-    return text.lower() not in {s.lower() for s in ELEMENT_SYMBOLS} and not (text.isdigit() and 1 <= int(text) <= 54)
+    return text.lower() not in {s.lower() for s in ELEMENT_SYMBOLS} and not (text.isdigit() and 1 <= int(text) <= 92)
 
 
 @SLOWER
