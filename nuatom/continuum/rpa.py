@@ -154,7 +154,7 @@ from typing import Literal
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, gmres
 
-from nuatom.numerics.angular import allowed, reduced_C, wigner_3j
+from nuatom.numerics.angular import allowed, allowed_kappas, multipole_parity, reduced_C, wigner_3j
 from nuatom.structure.configuration import gamma_k, k_values
 from nuatom.continuum.solver import (MATCH_OFFSET, ContinuumOptions, ContinuumSolver, energy_normalisation_amplitude,
                         momentum_au)
@@ -163,13 +163,13 @@ from nuatom.numerics.coulombwave import coulomb_fg, turning_point
 from nuatom.structure.dirac import ConvergenceError, GreenFunction, LocalPotential
 from nuatom.numerics.grid import RadialGrid
 from nuatom.numerics.ode import integrate_outward
-from nuatom.continuum.multipoles import _pieces, _radial_weights, bessel_table, multipole_radial
+from nuatom.continuum.multipoles import KINDS, _pieces, _radial_weights, bessel_table, multipole_radial
 from nuatom.continuum.results import PhotoResult
 from nuatom.units import ALPHA, BARN_CM2, BOHR_CM, C_AU, kev_to_hartree
 from nuatom._validate import positive_array
 
-__all__ = ["RPAOptions", "RPAResponse", "rpa_response", "photoionization_rpa",
-           "induced_coefficient"]
+__all__ = ["RPAOptions", "RPAResponse", "RPAMultipoles", "rpa_response", "rpa_multipoles",
+           "photoionization_rpa", "induced_coefficient"]
 
 
 @dataclass(frozen=True)
@@ -539,7 +539,7 @@ class _Channel:
 class _System:
     """The RRPA linear system at one photon energy on one common continuum grid."""
 
-    def __init__(self, atom, omega, J, kind, gauge, options, long_wavelength):
+    def __init__(self, atom, omega, J, kind, gauge, options, long_wavelength, q_au=None):
         self.atom = atom
         self.omega = float(omega)
         self.J, self.kind, self.gauge = int(J), kind, gauge
@@ -550,7 +550,10 @@ class _System:
         self.c2 = c2
         self.fill, self.pair_weight = occupation_weights(atom.orbitals)
         self.open_shell = bool(np.any(np.abs(self.fill - 1.0) > 1e-12))
-        self.q = (omega / C_AU) if not long_wavelength else 1e-9 * omega / C_AU
+        if q_au is not None:
+            self.q = float(q_au)
+        else:
+            self.q = (omega / C_AU) if not long_wavelength else 1e-9 * omega / C_AU
         copts = ContinuumOptions(step_limit=options.step_limit, tolerance=options.continuum_tolerance)
         self.copts = copts
         self.ref = ContinuumSolver(atom, hole=None, options=copts)
@@ -560,10 +563,11 @@ class _System:
         for i in self.active:
             hole = orbs[i].label if options.induced else None
             self.channel_solvers[i] = _ChannelContinuum(atom, hole, copts, self._exchange_electrons(i))
+        self.parity = multipole_parity(int(J), kind)
         self.channels: list[_Channel] = []
         for i in self.active:
             o = orbs[i]
-            for kb in _reachable(o.kappa, J, kind):
+            for kb in _kernel_channels(o.kappa, int(J), self.parity):
                 self.channels.append(_Channel(i, kb, o.label, {+1: o.energy_hartree + omega,
                                                                -1: o.energy_hartree - omega}))
         self._build_grid()
@@ -648,15 +652,30 @@ class _System:
                 if c.ortho:
                     M = np.array([[self._dot(b, *gb) for gb in c.g_ortho[sign]] for b in c.ortho])
                     c.m_inv[sign] = np.linalg.inv(M)
-            a = orbs[c.a]
-            fP, fQ = _drive_source(self.kind, self.J, self.gauge, self.omega, self.q, c.kappa, a.kappa,
-                                   self.uP[c.a], self.uQ[c.a], bessel, c2, "bra")
-            gP, gQ = _drive_source(self.kind, self.J, self.gauge, self.omega, self.q, a.kappa, c.kappa,
-                                   self.uP[c.a], self.uQ[c.a], bessel, c2, "ket")
-            ph = (-1) ** ((_two_j(a.kappa) - _two_j(c.kappa)) // 2)
-            c.drive = {+1: (fP, fQ), -1: (ph * gP, ph * gQ)}
+        self.set_drive(self.kind, self.gauge)
         self._build_couplings()
         self._build_self_terms(pots)
+
+    def set_drive(self, kind, gauge):
+        """Make ``kind`` (any multipole of :data:`nuatom.continuum.multipoles.KINDS` with the
+        parity of this kernel) the driving operator: the kernel (Green's functions, static
+        exchange, induced couplings) depends on the frequency, ``J`` and the parity only, so
+        one system serves every operator and momentum of that parity."""
+        if kind not in KINDS:
+            raise ValueError(f"kind = {kind!r} is not one of {list(KINDS)}")
+        if multipole_parity(self.J, kind) != self.parity:
+            raise ValueError(f"kind = {kind!r} has parity {multipole_parity(self.J, kind)} at J = {self.J}; "
+                             f"this kernel has parity {self.parity}")
+        self.kind, self.gauge = kind, (gauge if kind == "E" else "velocity")
+        orbs = self.atom.orbitals
+        for c in self.channels:
+            a = orbs[c.a]
+            fP, fQ = _drive_source(self.kind, self.J, self.gauge, self.omega, self.q, c.kappa, a.kappa,
+                                   self.uP[c.a], self.uQ[c.a], self.bessel_row, self.c2, "bra")
+            gP, gQ = _drive_source(self.kind, self.J, self.gauge, self.omega, self.q, a.kappa, c.kappa,
+                                   self.uP[c.a], self.uQ[c.a], self.bessel_row, self.c2, "ket")
+            ph = (-1) ** ((_two_j(a.kappa) - _two_j(c.kappa)) // 2)
+            c.drive = {+1: (fP, fQ), -1: (ph * gP, ph * gQ)}
 
     def _build_self_terms(self, pots):
         """Monopole self-term of each channel that the hole potential does not already hold.
@@ -865,11 +884,12 @@ class _System:
         return x, count[0], res
 
 
-def _reachable(kappa_a: int, J: int, kind: str) -> list[int]:
-    """Channels kappa_bar reachable from kappa_a by the multipole (E, M)."""
-    from nuatom.numerics.angular import allowed_kappas
-
-    return allowed_kappas(kappa_a, J, kind)
+def _kernel_channels(kappa_a: int, J: int, parity: int) -> list[int]:
+    """Every channel kappa_bar of the RPA kernel of rank ``J`` and ``parity`` from kappa_a:
+    the triangle and parity rules only. Operators with extra angular zeros (M, M5) leave
+    some of these channels undriven, but the induced potential still reaches them."""
+    # C has parity (-1)^J and C5 (-1)^(J+1), both with no zeros beyond triangle and parity
+    return allowed_kappas(kappa_a, J, "C" if parity == (-1) ** J else "C5")
 
 
 def _continuum_on(fine, cont, inv_c2):
@@ -902,7 +922,164 @@ def _continuum_on(fine, cont, inv_c2):
     return P, Q
 
 
+def _open_amplitudes(sysm, z, cache: dict):
+    """Reduced amplitudes ``{(label, kappa_bar): T}`` of the open channels for the current
+    drive of ``sysm`` and its first-order orbitals ``z``, and the polarizability-route
+    :math:`\\sum|T|^2` (module Notes). ``cache`` keeps the continuum orbitals between drives."""
+    v = sysm.induced(z)
+    c2 = sysm.c2
+    orbs = sysm.atom.orbitals
+    amps = {}
+    pol = 0.0
+    for i, c in enumerate(sysm.channels):
+        for s in (+1, -1):
+            dP, dQ = c.drive[s]
+            zP, zQ = z[(i, s)]
+            pol += -sysm.fill[c.a] * float(np.imag(np.sum(sysm.w * (np.conj(dP) * zP + c2 * np.conj(dQ) * zQ)))) / math.pi
+        if c.energy[+1] <= 0:
+            continue
+        if i not in cache:
+            solver = sysm.channel_solvers[c.a]
+            cont = solver.solve(c.energy[+1], c.kappa)
+            if cont.negligible:
+                cache[i] = None
+            else:
+                Pb, Qb = solver.bound_on(cont.grid, c.label)
+                cache[i] = (cont, Pb, Qb, bessel_table(sysm.J + 1, [sysm.q], cont.grid.r),
+                            _continuum_on(sysm.grid, cont, c2) if sysm.options.induced else None)
+        if cache[i] is None:
+            continue
+        cont, Pb, Qb, bessel, on_fine = cache[i]
+        T = _drive_element(sysm.kind, sysm.J, sysm.gauge, sysm.omega, sysm.q, c.kappa, orbs[c.a].kappa, cont.P,
+                           cont.Qt, Pb, Qb, cont.grid.weights, bessel, c2)
+        if on_fine is not None:
+            uP, uQ = on_fine
+            vP, vQ = v[(i, +1)]
+            T += complex(np.sum(sysm.w * (uP * vP + c2 * uQ * vQ)))
+        amps[(c.label, c.kappa)] = T
+    return amps, pol
+
+
+@dataclass
+class RPAMultipoles:
+    """RPA-dressed reduced multipole amplitudes at one energy transfer and momentum.
+
+    Attributes
+    ----------
+    omega_hartree : float
+        Energy transfer (Hartree).
+    q_au : float
+        Momentum transfer (bohr^-1).
+    J : int
+    parity : int
+        Parity of the kernel (+1 or -1).
+    amplitudes : dict
+        ``{kind: {(subshell label, kappa_bar): X}}``: :math:`X = \\langle\\varepsilon\\bar\\kappa\\|X_J(q)\\|a\\rangle`
+        with the induced potential added (Hartree^-1/2, energy-normalised continuum), the
+        same reduced elements the frozen-core response engine sums
+        (:mod:`nuatom.response.engine`).
+    filled_fraction : dict
+        ``{label: w_a}``, :math:`q_a/(2j_a+1)`, the weight of each subshell's sums.
+    iterations, residual : dict
+        GMRES matrix-vector products and relative residual per kind.
+    seconds : float
+        Wall time (kernel set-up shared by all kinds).
+    """
+
+    omega_hartree: float
+    q_au: float
+    J: int
+    parity: int
+    amplitudes: dict
+    filled_fraction: dict
+    iterations: dict
+    residual: dict
+    seconds: float
+
+    def bilinear_sum(self, x: str, y: str) -> dict:
+        """``{label: w_a sum_kappa_bar Re X Y^*}`` (Hartree^-1), the engine's basis sums
+        :data:`nuatom.response.engine.BASIS` restricted to this ``J``."""
+        out = {}
+        for (label, kb), X in self.amplitudes[x].items():
+            Y = self.amplitudes[y].get((label, kb), 0.0)
+            out[label] = out.get(label, 0.0) + self.filled_fraction[label] * float(np.real(X * np.conj(Y)))
+        return out
+
+
 # ---------------------------------------------------------------------------------- API
+def rpa_multipoles(atom, omega_hartree: float, q_au: float, *, J: int, kinds=("C", "L"),
+                   options: RPAOptions = RPAOptions()) -> RPAMultipoles:
+    """RPA response of an atom to multipole operators at finite momentum transfer.
+
+    The time-dependent DHF linear response of the module Notes, driven at frequency
+    ``omega_hartree`` (the energy transfer) by :math:`X_J(q)` for each ``kind``: one kernel
+    (Green's functions, static exchange, induced couplings) per ``(omega, J, parity)``, one
+    GMRES solve per kind. This is the building block of RPA response functions
+    :math:`R_{\\mu\\nu}(T, q)`; the packaged response tables and ``dsigma_dT`` still use the
+    frozen core (method ``"dhf"``).
+
+    Parameters
+    ----------
+    atom : Atom
+        Relativistic DHF atom (open subshells by AOC-RRPA).
+    omega_hartree : float
+        Energy transfer (Hartree, > 0).
+    q_au : float
+        Momentum transfer (bohr^-1, > 0).
+    J : int
+        Multipole rank (>= 0; the transverse kinds need >= 1).
+    kinds : sequence of str
+        Operators of :data:`nuatom.continuum.multipoles.KINDS`, all of one parity at this ``J``
+        (``C``, ``L``, ``E``, ``M5`` natural; ``M``, ``C5``, ``L5``, ``E5`` unnatural).
+    options : RPAOptions
+        ``induced=False`` gives the frozen-core amplitudes in the :math:`V^N` field.
+
+    Returns
+    -------
+    RPAMultipoles
+
+    Raises
+    ------
+    ValueError
+        Bad arguments, mixed parities, or a non-relativistic atom.
+    ConvergenceError
+        A GMRES solve did not reach ``options.tolerance``.
+    """
+    t0 = time.perf_counter()
+    omega, q = float(omega_hartree), float(q_au)
+    if not (omega > 0 and math.isfinite(omega)):
+        raise ValueError(f"omega_hartree = {omega_hartree} must be > 0")
+    if not (q > 0 and math.isfinite(q)):
+        raise ValueError(f"q_au = {q_au} must be > 0 (bohr^-1)")
+    if int(J) != J or int(J) < 0:
+        raise ValueError(f"J = {J} must be an integer >= 0")
+    kinds = tuple(kinds)
+    if not kinds:
+        raise ValueError("kinds is empty; give at least one of " + ", ".join(KINDS))
+    for kind in kinds:
+        if kind not in KINDS:
+            raise ValueError(f"kinds: {kind!r} is not one of {list(KINDS)}")
+        if kind in ("E", "M", "E5", "M5") and int(J) < 1:
+            raise ValueError(f"kinds: {kind!r} needs J >= 1 (J = {J})")
+    parities = {multipole_parity(int(J), k) for k in kinds}
+    if len(parities) > 1:
+        raise ValueError(f"kinds = {kinds} mix parities at J = {J}; solve each parity separately")
+    sysm = _System(atom, omega, int(J), kinds[0], "velocity", options, False, q_au=q)
+    orbs = atom.orbitals
+    fill = {orbs[i].label: float(sysm.fill[i]) for i in sysm.active}
+    amplitudes, its, res = {}, {}, {}
+    cache: dict = {}
+    for kind in kinds:
+        sysm.set_drive(kind, "velocity")
+        if not sysm.open:
+            amplitudes[kind], its[kind], res[kind] = {}, 0, 0.0
+            continue
+        x, its[kind], res[kind] = sysm.solve()
+        z, _ = sysm._unpack(x)
+        amplitudes[kind], _ = _open_amplitudes(sysm, z, cache)
+    return RPAMultipoles(omega, q, int(J), sysm.parity, amplitudes, fill, its, res, time.perf_counter() - t0)
+
+
 def rpa_response(atom, omega_hartree: float, *, J: int = 1, kind: Literal["E", "M"] = "E",
                  gauge: Literal["velocity", "length"] = "velocity",
                  options: RPAOptions = RPAOptions(), long_wavelength: bool = False) -> RPAResponse:
@@ -957,31 +1134,7 @@ def rpa_response(atom, omega_hartree: float, *, J: int = 1, kind: Literal["E", "
                            time.perf_counter() - t0, sysm.n)
     x, its, res = sysm.solve()
     z, _ = sysm._unpack(x)
-    v = sysm.induced(z)
-    c2 = sysm.c2
-    amps = {}
-    pol = 0.0
-    fine = sysm.grid
-    for i, c in enumerate(sysm.channels):
-        for s in (+1, -1):
-            dP, dQ = c.drive[s]
-            zP, zQ = z[(i, s)]
-            pol += -sysm.fill[c.a] * float(np.imag(np.sum(sysm.w * (np.conj(dP) * zP + c2 * np.conj(dQ) * zQ)))) / math.pi
-        if c.energy[+1] <= 0:
-            continue
-        solver = sysm.channel_solvers[c.a]
-        cont = solver.solve(c.energy[+1], c.kappa)
-        if cont.negligible:
-            continue
-        Pb, Qb = solver.bound_on(cont.grid, c.label)
-        bessel = bessel_table(J + 1, [sysm.q], cont.grid.r)
-        T = _drive_element(kind, int(J), gauge, omega, sysm.q, c.kappa, orbs[c.a].kappa, cont.P, cont.Qt,
-                           Pb, Qb, cont.grid.weights, bessel, c2)
-        if options.induced:
-            uP, uQ = _continuum_on(fine, cont, c2)
-            vP, vQ = v[(i, +1)]
-            T += complex(np.sum(sysm.w * (uP * vP + c2 * uQ * vQ)))
-        amps[(c.label, c.kappa)] = T
+    amps, pol = _open_amplitudes(sysm, z, {})
     pref = 8.0 * math.pi**3 / (ALPHA * omega)
     for (label, _), T in amps.items():
         o = atom.orbital(label)
