@@ -17,7 +17,9 @@ The tables are **nuatom's own results**, not measured or evaluated data, made wi
   30 keV; RPA corrections to them are of the order of the E1 ones at the same energy
   (< 1 % above 5 keV) times that share.
 
-Grid: :data:`GRID_KEV` (14 energies for Ge, 19 for Xe, 0.03-10 keV, away from the edges).
+Grid: :data:`GRID_KEV` (17 energies for Ge, 22 for Xe, 0.03-30 keV, away from the edges).
+``--add`` computes only the energies of the grid that the packaged table lacks and merges
+them into it (the header keeps the wall time of every run).
 
 Run (two cores; wall times are printed and written into the header)::
 
@@ -47,8 +49,9 @@ DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "nuatom" / "data" / 
 GRID_KEV = {
     "Ge": (0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0, 1.8, 3.0, 5.0, 10.0),
     "Xe": (0.03, 0.035, 0.04, 0.08, 0.09, 0.1, 0.11, 0.12, 0.14, 0.16, 0.2, 0.3, 0.4, 0.5, 1.5, 2.0,
-           3.0, 4.0, 10.0),
+           3.0, 4.0, 10.0, 15.0, 20.0, 30.0),
 }
+GRID_KEV["Ge"] = GRID_KEV["Ge"] + (15.0, 20.0, 30.0)
 #: The length gauge is computed up to here (keV); above, the table holds the velocity form only.
 LENGTH_GAUGE_MAX_KEV = 3.0
 
@@ -119,10 +122,28 @@ def read_table(path) -> tuple[np.ndarray, dict]:
     return data[:, 0], {c: data[:, i] for i, c in enumerate(cols)}
 
 
+def existing_rows(element: str) -> list[dict]:
+    """Rows of the packaged table, with the run's GMRES counts and wall times from its header."""
+    path = DATA_DIR / f"{element}_rpa.csv"
+    omega, cols = read_table(path)
+    header = [ln for ln in open(path) if ln.startswith("#")]
+    counts = next(ln for ln in header if "GMRES iterations" in ln).split("per row:")[1]
+    its = [int(x) for x in counts.split(",")]
+    rows = [{c: float(v[i]) for c, v in cols.items()} for i in range(len(omega))]
+    for r, n in zip(rows, its):
+        r["gmres_iterations"] = n
+    wall = [ln for ln in header if "wall time" in ln][0]
+    existing_rows.previous_wall_s = float(wall.split("wall time")[1].split("s;")[0])
+    existing_rows.previous_command = next(ln for ln in header if ln.startswith("# command:")).split("command:")[1].strip()
+    return rows
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("elements", nargs="*", default=["Ge", "Xe"])
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--add", action="store_true",
+                    help="compute only the grid energies missing from the packaged table and merge them")
     args = ap.parse_args(argv)
     command = "python benchmarks/make_rpa_photo_tables.py " + " ".join(sys.argv[1:] if argv is None else argv)
     from tqdm import tqdm
@@ -131,8 +152,12 @@ def main(argv=None) -> int:
         for element in args.elements:
             t0 = time.perf_counter()
             grid = rpa_photon_grid_keV(element)
-            futures = {ex.submit(row, element, float(w)): w for w in grid}
             rows = []
+            if args.add:
+                rows = existing_rows(element)
+                have = {round(r["omega_keV"], 9) for r in rows}
+                grid = [w for w in grid if round(float(w), 9) not in have]
+            futures = {ex.submit(row, element, float(w)): w for w in grid}
             for fut in tqdm(concurrent.futures.as_completed(futures), total=len(futures), desc=element):
                 r = fut.result()
                 rows.append(r)
@@ -140,8 +165,9 @@ def main(argv=None) -> int:
                       f"(L/V - 1 = {r['total_length_barn'] / r['total_barn'] - 1:+.1e}), {r['seconds']:.0f} s",
                       flush=True)
             rows.sort(key=lambda r: r["omega_keV"])
-            wall = time.perf_counter() - t0
-            path = write_table(element, rows, command.strip(), wall)
+            wall = time.perf_counter() - t0 + (getattr(existing_rows, "previous_wall_s", 0.0) if args.add else 0.0)
+            run = command.strip() if not args.add else f"{existing_rows.previous_command}; then {command.strip()}"
+            path = write_table(element, rows, run, wall)
             print(f"{element}: {len(rows)} energies, {wall:.0f} s -> {path}", flush=True)
     return 0
 

@@ -50,9 +50,9 @@ def _away(element, omega):
 
 
 def test_germanium_against_henke_and_the_frozen_core():
-    # AOC-RRPA (E1) + frozen-core higher multipoles against Henke, 0.1-10 keV away from the
-    # edges. The seed's target is 5 % above 100 eV; measured: all rows within 6 %, 11 of 13
-    # within 5 % (the misses: -5.6 % at 400 eV and -5.1 % at 500 eV, the 3d -> eps f
+    # AOC-RRPA (E1) + frozen-core higher multipoles against Henke, 0.1-30 keV away from the
+    # edges. The seed's target is 5 % above 100 eV; measured: all rows within 6 %, 13 of 15
+    # within 5 % (15-30 keV above the K edge: -1.6, -1.6, -1.1 %; the misses: -5.6 % at 400 eV and -5.1 % at 500 eV, the 3d -> eps f
     # delayed maximum, where the relaxation of the 3d hole is missing from RRPA). The
     # frozen core is 10-20 % low over 150-500 eV (measured max 19.5 %).
     omega, cols = table("Ge")
@@ -60,7 +60,7 @@ def test_germanium_against_henke_and_the_frozen_core():
     henke = photo_tables.henke_barn("Ge", omega[keep])
     rpa = cols["total_with_nondipole_barn"][keep] / henke - 1
     dhf = (cols["dhf_e1_barn"] + cols["nondipole_dhf_barn"])[keep] / henke - 1
-    assert keep.sum() >= 10
+    assert keep.sum() >= 15
     assert np.max(np.abs(rpa)) < 0.06
     assert np.sum(np.abs(rpa) < 0.05) >= keep.sum() - 2
     window = (omega[keep] >= 0.15) & (omega[keep] <= 0.5)
@@ -94,8 +94,8 @@ def test_xenon_against_henke_away_from_the_4d_resonance():
     # The 5s correlation minimum region (30-40 eV), where the frozen core is 30-52 % low
     # because the 5s amplitude is driven by the 5p and 4d responses: RRPA within 3 %
     # (measured +1.7, +0.3, -0.8 %). 200-500 eV (4d past its Cooper minimum, 4p, 4s): within
-    # the seed's 5 % (measured -0.9 to -4.7 %; frozen core to -22 %). 3-10 keV: within 5 %
-    # (measured +1.2, -1.0, +0.1 %). Just above the M edges (1.5 and 2 keV) RRPA is 6.2 and
+    # the seed's 5 % (measured -0.9 to -4.7 %; frozen core to -22 %). 3-30 keV: within 5 %
+    # (measured +1.2, -1.0, +0.1, -0.2, -1.1, -3.2 %; 30 keV is below the K edge). Just above the M edges (1.5 and 2 keV) RRPA is 6.2 and
     # 5.2 % high, outside 5 %: there the unrelaxed 3d/3p holes (Koopmans edges 5-10 % above
     # the measured ones) push strength up; pinned at 5-7 % so a change shows. The 4d giant
     # resonance itself (80-160 eV) is tested in test_rpa_data.py and the RRPA chapter.
@@ -109,6 +109,6 @@ def test_xenon_against_henke_away_from_the_4d_resonance():
     mid = away & (omega >= 0.2) & (omega <= 0.5)
     assert mid.sum() == 4 and np.max(np.abs(rpa[mid])) < 0.05 and np.max(np.abs(dhf[mid])) > 0.15
     high = away & (omega >= 3.0)
-    assert high.sum() == 3 and np.max(np.abs(rpa[high])) < 0.05
+    assert high.sum() == 6 and np.max(np.abs(rpa[high])) < 0.05
     m_edges = away & (omega >= 1.2) & (omega <= 2.5)
     assert m_edges.sum() == 2 and np.all((rpa[m_edges] > 0.05) & (rpa[m_edges] < 0.07))
