@@ -41,7 +41,7 @@ for e in energies:
         act = list(r.subshell_sigma_au)
         for hole in (False, True):
             t = time.perf_counter()
-            d = photoionization(at, [e / 1000], subshells=act, hole=hole, only_e1=True, gauge=g)
+            d = photoionization(at, [e / 1000], method="dhf", subshells=act, hole=hole, only_e1=True, gauge=g)
             row[f"dhf{'_hole' if hole else ''}_{g}"] = d.sigma_barn[0] / 1e6
             row[f"sec_dhf{'_hole' if hole else ''}_{g}"] = time.perf_counter() - t
     row["rel_gauge_rpa"] = row["rpa_length"] / row["rpa_velocity"] - 1

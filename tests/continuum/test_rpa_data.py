@@ -46,6 +46,22 @@ def test_neon_within_5_percent_of_henke(omega_eV):
 
 
 @pytest.mark.slow
+def test_neon_60_and_70_eV_miss_the_5_percent_target():
+    # The bottom of the 60-100 eV window the RRPA issue names: RRPA (length = velocity) is
+    # +10.8 % (60 eV) and +6.2 % (70 eV) above Henke, outside the seed's 5 %; the gap closes
+    # to +4.1 % at 80 eV. The cause is not isolated here. Candidates RRPA leaves out: the
+    # relaxation of the 2p hole (the Koopmans 2p threshold is 1.6 eV above the measured one,
+    # and the cross section falls steeply here) and two-electron processes (2p^4 nl
+    # satellites from ~55 eV, double ionization from 62.5 eV) that redistribute strength.
+    # Pinned at the measured gap (60 eV: 8-14 %, 70 eV: 4-9 %) so a change in either direction shows.
+    ne = nuatom.atom("Ne")
+    for omega_eV, lo, hi in ((60.0, 0.08, 0.14), (70.0, 0.04, 0.09)):
+        r = rpa_response(ne, omega_eV / HARTREE_EV, gauge="length")
+        henke = henke_barn("Ne", np.array([omega_eV * 1e-3]))[0]
+        assert lo < r.sigma_au * AU_TO_BARN / henke - 1 < hi, omega_eV
+
+
+@pytest.mark.slow
 def test_xenon_giant_resonance_at_100_eV():
     # The 4d -> eps f giant resonance. Frozen-core DHF (V^{N-1}) puts an independent-particle
     # shape resonance of ~111 Mb at 80.5 eV and gives only 8.9 Mb at 100 eV; the intershell
