@@ -168,7 +168,7 @@ from nuatom.continuum.results import PhotoResult
 from nuatom.units import ALPHA, BARN_CM2, BOHR_CM, C_AU, kev_to_hartree
 from nuatom._validate import positive_array
 
-__all__ = ["RPAOptions", "RPAResponse", "RPAMultipoles", "rpa_response", "rpa_multipoles",
+__all__ = ["RPAOptions", "RPAResponse", "RPAMultipoles", "rpa_response", "rpa_multipoles", "rpa_multipoles_over_q",
            "photoionization_rpa", "induced_coefficient"]
 
 
@@ -539,7 +539,7 @@ class _Channel:
 class _System:
     """The RRPA linear system at one photon energy on one common continuum grid."""
 
-    def __init__(self, atom, omega, J, kind, gauge, options, long_wavelength, q_au=None):
+    def __init__(self, atom, omega, J, kind, gauge, options, long_wavelength, q_au=None, q_max_au=None):
         self.atom = atom
         self.omega = float(omega)
         self.J, self.kind, self.gauge = int(J), kind, gauge
@@ -554,6 +554,7 @@ class _System:
             self.q = float(q_au)
         else:
             self.q = (omega / C_AU) if not long_wavelength else 1e-9 * omega / C_AU
+        self.q_max = max(self.q, float(q_max_au or 0.0))
         copts = ContinuumOptions(step_limit=options.step_limit, tolerance=options.continuum_tolerance)
         self.copts = copts
         self.ref = ContinuumSolver(atom, hole=None, options=copts)
@@ -598,7 +599,11 @@ class _System:
         if r_end > opts.max_radius_bohr:
             raise ValueError(f"omega = {self.omega} Hartree: continuum too close to a threshold "
                              f"(matching radius {r_end:.0f} bohr > {opts.max_radius_bohr})")
-        e_grid = max(e_max, self.omega, 1e-3)
+        # resolve the fastest oscillation of the integrands, continuum (p) times j_J(q r)
+        # (only beyond the photon momentum: the photoionization grids stay as they were)
+        p_max = math.sqrt(2.0 * max(e_max, 0.0))
+        e_q = 0.5 * (p_max + self.q_max) ** 2 if self.q_max > 1.000001 * self.omega / C_AU else 0.0
+        e_grid = max(e_max, self.omega, 1e-3, e_q)
         fine, V, orbP, orbQ = self.ref.continuum_grid(e_grid, r_end)
         self.grid = fine
         self.V_N = V
@@ -656,11 +661,17 @@ class _System:
         self._build_couplings()
         self._build_self_terms(pots)
 
-    def set_drive(self, kind, gauge):
+    def set_drive(self, kind, gauge, q_au=None):
         """Make ``kind`` (any multipole of :data:`nuatom.continuum.multipoles.KINDS` with the
-        parity of this kernel) the driving operator: the kernel (Green's functions, static
-        exchange, induced couplings) depends on the frequency, ``J`` and the parity only, so
-        one system serves every operator and momentum of that parity."""
+        parity of this kernel) at momentum ``q_au`` (default: unchanged) the driving
+        operator: the kernel (Green's functions, static exchange, induced couplings) depends
+        on the frequency, ``J`` and the parity only, so one system serves every operator and
+        momentum of that parity."""
+        if q_au is not None and float(q_au) != self.q:
+            if float(q_au) > self.q_max * (1 + 1e-12):
+                raise ValueError(f"q_au = {q_au} above the momentum {self.q_max} this kernel's grid resolves")
+            self.q = float(q_au)
+            self.bessel_row = bessel_table(self.J + 1, [self.q], self.grid.r)[:, 0, :]
         if kind not in KINDS:
             raise ValueError(f"kind = {kind!r} is not one of {list(KINDS)}")
         if multipole_parity(self.J, kind) != self.parity:
@@ -864,7 +875,9 @@ class _System:
             parts += [-gP, -gQ]
         return np.concatenate(parts)
 
-    def solve(self):
+    def solve(self, x0=None):
+        """GMRES solve for the current drive; ``x0`` a starting guess (the solution for a
+        neighbouring momentum, which shares the kernel and a similar drive)."""
         b = self.rhs()
         N = b.size
         opts = self.options
@@ -874,7 +887,7 @@ class _System:
         def cb(_):
             count[0] += 1
 
-        x, info = gmres(A, b, rtol=opts.tolerance, atol=0.0, restart=opts.restart,
+        x, info = gmres(A, b, x0=x0, rtol=opts.tolerance, atol=0.0, restart=opts.restart,
                         maxiter=max(1, opts.max_iterations // opts.restart + 1), callback=cb,
                         callback_type="pr_norm")
         res = float(np.linalg.norm(self.matvec(x) - b) / np.linalg.norm(b))
@@ -945,11 +958,11 @@ def _open_amplitudes(sysm, z, cache: dict):
                 cache[i] = None
             else:
                 Pb, Qb = solver.bound_on(cont.grid, c.label)
-                cache[i] = (cont, Pb, Qb, bessel_table(sysm.J + 1, [sysm.q], cont.grid.r),
-                            _continuum_on(sysm.grid, cont, c2) if sysm.options.induced else None)
+                cache[i] = (cont, Pb, Qb, _continuum_on(sysm.grid, cont, c2) if sysm.options.induced else None)
         if cache[i] is None:
             continue
-        cont, Pb, Qb, bessel, on_fine = cache[i]
+        cont, Pb, Qb, on_fine = cache[i]
+        bessel = bessel_table(sysm.J + 1, [sysm.q], cont.grid.r)
         T = _drive_element(sysm.kind, sysm.J, sysm.gauge, sysm.omega, sysm.q, c.kappa, orbs[c.a].kappa, cont.P,
                            cont.Qt, Pb, Qb, cont.grid.weights, bessel, c2)
         if on_fine is not None:
@@ -1045,11 +1058,40 @@ def rpa_multipoles(atom, omega_hartree: float, q_au: float, *, J: int, kinds=("C
     ConvergenceError
         A GMRES solve did not reach ``options.tolerance``.
     """
+    q = float(q_au)
+    if not (q > 0 and math.isfinite(q)):
+        raise ValueError(f"q_au = {q_au} must be > 0 (bohr^-1)")
+    return rpa_multipoles_over_q(atom, omega_hartree, [q], J=J, kinds=kinds, options=options)[0]
+
+
+def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C", "L"),
+                          options: RPAOptions = RPAOptions()) -> list:
+    """:func:`rpa_multipoles` at many momenta with one kernel.
+
+    The kernel (grid, Green's functions, static exchange, induced couplings, continuum
+    orbitals) is built once for ``(omega, J, parity)``; each momentum and kind is one more
+    GMRES solve, started from the solution at the previous momentum of the same kind.
+
+    Parameters
+    ----------
+    atom, omega_hartree, J, kinds, options
+        As :func:`rpa_multipoles`.
+    q_au : array_like
+        Momentum transfers (bohr^-1, > 0), solved in the given order (sorted input makes
+        the warm starts effective).
+
+    Returns
+    -------
+    list of RPAMultipoles
+        One per momentum; ``seconds`` is the wall time of that momentum (the first one
+        includes the kernel set-up).
+    """
     t0 = time.perf_counter()
-    omega, q = float(omega_hartree), float(q_au)
+    omega = float(omega_hartree)
     if not (omega > 0 and math.isfinite(omega)):
         raise ValueError(f"omega_hartree = {omega_hartree} must be > 0")
-    if not (q > 0 and math.isfinite(q)):
+    qs = np.atleast_1d(np.asarray(q_au, dtype=float))
+    if qs.size == 0 or not np.all(np.isfinite(qs) & (qs > 0)):
         raise ValueError(f"q_au = {q_au} must be > 0 (bohr^-1)")
     if int(J) != J or int(J) < 0:
         raise ValueError(f"J = {J} must be an integer >= 0")
@@ -1064,20 +1106,28 @@ def rpa_multipoles(atom, omega_hartree: float, q_au: float, *, J: int, kinds=("C
     parities = {multipole_parity(int(J), k) for k in kinds}
     if len(parities) > 1:
         raise ValueError(f"kinds = {kinds} mix parities at J = {J}; solve each parity separately")
-    sysm = _System(atom, omega, int(J), kinds[0], "velocity", options, False, q_au=q)
+    sysm = _System(atom, omega, int(J), kinds[0], "velocity", options, False, q_au=float(qs[0]),
+                   q_max_au=float(qs.max()))
     orbs = atom.orbitals
     fill = {orbs[i].label: float(sysm.fill[i]) for i in sysm.active}
-    amplitudes, its, res = {}, {}, {}
     cache: dict = {}
-    for kind in kinds:
-        sysm.set_drive(kind, "velocity")
-        if not sysm.open:
-            amplitudes[kind], its[kind], res[kind] = {}, 0, 0.0
-            continue
-        x, its[kind], res[kind] = sysm.solve()
-        z, _ = sysm._unpack(x)
-        amplitudes[kind], _ = _open_amplitudes(sysm, z, cache)
-    return RPAMultipoles(omega, q, int(J), sysm.parity, amplitudes, fill, its, res, time.perf_counter() - t0)
+    previous: dict = {}
+    out = []
+    for q in qs:
+        amplitudes, its, res = {}, {}, {}
+        for kind in kinds:
+            sysm.set_drive(kind, "velocity", q_au=float(q))
+            if not sysm.open:
+                amplitudes[kind], its[kind], res[kind] = {}, 0, 0.0
+                continue
+            x, its[kind], res[kind] = sysm.solve(previous.get(kind))
+            previous[kind] = x
+            z, _ = sysm._unpack(x)
+            amplitudes[kind], _ = _open_amplitudes(sysm, z, cache)
+        t1 = time.perf_counter()
+        out.append(RPAMultipoles(omega, float(q), int(J), sysm.parity, amplitudes, fill, its, res, t1 - t0))
+        t0 = t1
+    return out
 
 
 def rpa_response(atom, omega_hartree: float, *, J: int = 1, kind: Literal["E", "M"] = "E",
