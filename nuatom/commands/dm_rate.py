@@ -9,7 +9,7 @@ HELP = ("dark matter-electron scattering: dR/dT (events/kg/day/keV), total and p
 
 
 def add_arguments(p) -> None:
-    p.add_argument("element", help="target element symbol (packaged tables: Ge, Xe)")
+    p.add_argument("element", help="target element symbol (packaged tables: Ge, Xe, Na, Ar, I)")
     p.add_argument("--m-chi-MeV", type=float, required=True, help="DM mass in MeV")
     p.add_argument("--sigma-e", type=float, required=True,
                    help="reference cross section sigma_e at q = alpha m_e, in cm^2")

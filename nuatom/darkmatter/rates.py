@@ -192,7 +192,7 @@ def dm_electron_spectrum(element: str | None, m_chi_MeV: float, sigma_e_cm2: flo
     Parameters
     ----------
     element : str
-        Target ('Ge', 'Xe' packaged; any other with ``table``).
+        Target ('Ge', 'Xe', 'Na', 'Ar', 'I' packaged; any other with ``table``).
     m_chi_MeV : float
         DM mass (MeV, > 0).
     sigma_e_cm2 : float
