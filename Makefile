@@ -52,10 +52,10 @@ test-latest:
 test: unit chapters
 
 unit: $(STAMP)
-	$(HEADLESS) $(PY) -m pytest tests
+	$(HEADLESS) $(PY) -m pytest tests --durations=25
 
 chapters: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider --nbval --nbval-sanitize-with book/sanitize.cfg \
+	$(PY) -m pytest -p no:cacheprovider --durations=40 --nbval --nbval-sanitize-with book/sanitize.cfg \
 	    --nbval-current-env $$($(PY) .ci/chapters.py)
 
 book: $(STAMP)
