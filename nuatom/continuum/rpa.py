@@ -753,6 +753,23 @@ class _System:
             if key not in self.y_static:
                 rho = self.uP[a] * self.uP[b] + self.c2 * self.uQ[a] * self.uQ[b]
                 self.y_static[key] = yk_from_density(self.grid, rho, k)
+        # the same terms with the AOC weights nu folded in, and the X1 multipoles of one
+        # channel pair summed into one local potential (the operator applies them per pair)
+        nu = self.pair_weight
+        self.direct_weighted = []
+        for i, j, d1, d2 in self.direct:
+            f_b = nu[self.channels[i].a, self.channels[j].a]
+            if f_b:
+                self.direct_weighted.append((i, j, f_b * d1, f_b * d2))
+        self.x1_pair = {}
+        for i, j, k, x1 in self.x1:
+            a, b = self.channels[i].a, self.channels[j].a
+            if not nu[a, b]:
+                continue
+            W = (nu[a, b] * x1) * self.y_static[(min(a, b), max(a, b), k)]
+            self.x1_pair[(i, j)] = W if (i, j) not in self.x1_pair else self.x1_pair[(i, j)] + W
+        self.x2_weighted = [(i, j, k, nu[self.channels[i].a, self.channels[j].a] * x2)
+                            for i, j, k, x2 in self.x2 if nu[self.channels[i].a, self.channels[j].a]]
 
     # ------------------------------------------------------------------ operators
     def _yk(self, rho, k):
@@ -788,32 +805,38 @@ class _System:
             for s in (+1, -1):
                 zP, zQ = z[(j, s)]
                 ydir[(j, s)] = self._yk(uP[b] * zP + c2 * uQ[b] * zQ, J)
-        nu = self.pair_weight
-        for i, j, d1, d2 in self.direct:
-            a = self.channels[i].a
-            f_b = nu[a, self.channels[j].a]
+        # direct terms: one scalar potential per target channel and sign, then one product
+        # with u_a (the coefficients, AOC weights included, were folded in _build_couplings)
+        pot = {}
+        for i, j, c_same, c_other in self.direct_weighted:
             for s in (+1, -1):
-                y = f_b * (d1 * ydir[(j, s)] + d2 * ydir[(j, -s)])
-                v[(i, s)][0] += uP[a] * y
-                v[(i, s)][1] += uQ[a] * y
-        for i, j, k, x1 in self.x1:
-            a, b = self.channels[i].a, self.channels[j].a
-            ys = nu[a, b] * self.y_static[(min(a, b), max(a, b), k)]
+                y = c_same * ydir[(j, s)] + c_other * ydir[(j, -s)]
+                pot[(i, s)] = y if (i, s) not in pot else pot[(i, s)] + y
+        for (i, s), y in pot.items():
+            a = self.channels[i].a
+            v[(i, s)][0] += uP[a] * y
+            v[(i, s)][1] += uQ[a] * y
+        # exchange with the static density u_b u_a: one combined local potential per pair
+        for (i, j), W in self.x1_pair.items():
             for s in (+1, -1):
                 zP, zQ = z[(j, s)]
-                v[(i, s)][0] += x1 * ys * zP
-                v[(i, s)][1] += x1 * ys * zQ
+                v[(i, s)][0] += W * zP
+                v[(i, s)][1] += W * zQ
+        # exchange with the induced density u_a z_j: grouped by the orbital u_b it multiplies
         yx2 = {}
-        for i, j, k, x2 in self.x2:
+        pot2 = {}
+        for i, j, k, coef in self.x2_weighted:
             a, b = self.channels[i].a, self.channels[j].a
             for s in (+1, -1):
                 key = (a, j, -s, k)
                 if key not in yx2:
                     zP, zQ = z[(j, -s)]
                     yx2[key] = self._yk(uP[a] * zP + c2 * uQ[a] * zQ, k)
-                y = nu[a, b] * x2 * yx2[key]
-                v[(i, s)][0] += uP[b] * y
-                v[(i, s)][1] += uQ[b] * y
+                y = coef * yx2[key]
+                pot2[(i, s, b)] = y if (i, s, b) not in pot2 else pot2[(i, s, b)] + y
+        for (i, s, b), y in pot2.items():
+            v[(i, s)][0] += uP[b] * y
+            v[(i, s)][1] += uQ[b] * y
         for i, extra in self.self_term.items():
             for s in (+1, -1):
                 zP, zQ = z[(i, s)]
