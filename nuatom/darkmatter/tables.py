@@ -30,9 +30,9 @@ def available_elements() -> list[str]:
 
 def _check_method(method: str) -> None:
     if method == "rpa":
-        raise ValueError("method = 'rpa': RPA responses at finite momentum transfer are not "
-                         "implemented yet in nuatom (only the photon point q = omega is); "
-                         "use method = 'dhf'")
+        raise ValueError("method = 'rpa': RPA dark-matter response tables are not implemented yet "
+                         "(nuatom.response.rpa.rpa_response_point gives single (T, q) points; the "
+                         "packaged tables are frozen-core); use method = 'dhf'")
     if method not in METHODS:
         raise ValueError(f"method = {method!r} is not one of {METHODS}")
 

@@ -79,8 +79,8 @@ def register_method(name: str, provider: Callable, *, replace: bool = False) -> 
 
 #: Methods named by the package but not computed yet: name -> why (a clean error, not a stub).
 UNAVAILABLE_METHODS = {
-    "rpa": ("relativistic RPA cross sections at finite momentum transfer are not available yet "
-            "(only the photon point q = 0 is); use 'fea' or 'dhf'"),
+    "rpa": ("relativistic RPA cross sections are not available yet (RPA response functions "
+            "exist only as single (T, q) points, nuatom.response.rpa, not as tables); use 'fea' or 'dhf'"),
 }
 
 
