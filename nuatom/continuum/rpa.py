@@ -961,14 +961,15 @@ def _continuum_on(fine, cont, inv_c2):
 def _open_amplitudes(sysm, z, cache: dict):
     """Reduced amplitudes ``{(label, kappa_bar): T}`` of the open channels for the current
     drive of ``sysm`` and its first-order orbitals ``z``, and the polarizability-route
-    :math:`\\sum|T|^2` (module Notes). ``cache`` keeps the continuum orbitals between drives."""
-    v = sysm.induced(z)
+    :math:`\\sum|T|^2` (module Notes; 0 when ``z`` is None, the frozen-core amplitudes without
+    a solve). ``cache`` keeps the continuum orbitals between drives."""
+    v = sysm.induced(z) if z is not None else None
     c2 = sysm.c2
     orbs = sysm.atom.orbitals
     amps = {}
     pol = 0.0
     for i, c in enumerate(sysm.channels):
-        for s in (+1, -1):
+        for s in ((+1, -1) if z is not None else ()):
             dP, dQ = c.drive[s]
             zP, zQ = z[(i, s)]
             pol += -sysm.fill[c.a] * float(np.imag(np.sum(sysm.w * (np.conj(dP) * zP + c2 * np.conj(dQ) * zQ)))) / math.pi
@@ -988,7 +989,7 @@ def _open_amplitudes(sysm, z, cache: dict):
         bessel = bessel_table(sysm.J + 1, [sysm.q], cont.grid.r)
         T = _drive_element(sysm.kind, sysm.J, sysm.gauge, sysm.omega, sysm.q, c.kappa, orbs[c.a].kappa, cont.P,
                            cont.Qt, Pb, Qb, cont.grid.weights, bessel, c2)
-        if on_fine is not None:
+        if on_fine is not None and v is not None:
             uP, uQ = on_fine
             vP, vQ = v[(i, +1)]
             T += complex(np.sum(sysm.w * (uP * vP + c2 * uQ * vQ)))
@@ -1081,10 +1082,7 @@ def rpa_multipoles(atom, omega_hartree: float, q_au: float, *, J: int, kinds=("C
     ConvergenceError
         A GMRES solve did not reach ``options.tolerance``.
     """
-    q = float(q_au)
-    if not (q > 0 and math.isfinite(q)):
-        raise ValueError(f"q_au = {q_au} must be > 0 (bohr^-1)")
-    return rpa_multipoles_over_q(atom, omega_hartree, [q], J=J, kinds=kinds, options=options)[0]
+    return rpa_multipoles_over_q(atom, omega_hartree, [q_au], J=J, kinds=kinds, options=options)[0]
 
 
 def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C", "L"),
@@ -1142,6 +1140,11 @@ def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C
             sysm.set_drive(kind, "velocity", q_au=float(q))
             if not sysm.open:
                 amplitudes[kind], its[kind], res[kind] = {}, 0, 0.0
+                continue
+            if not options.induced:
+                # frozen core: the amplitudes are the bare matrix elements; no solve needed
+                its[kind], res[kind] = 0, 0.0
+                amplitudes[kind], _ = _open_amplitudes(sysm, None, cache)
                 continue
             x, its[kind], res[kind] = sysm.solve(previous.get(kind))
             previous[kind] = x

@@ -102,7 +102,10 @@ def test_small_q_limit_is_the_length_gauge_photoabsorption(element):
     """At the smallest tabulated momentum (1 keV/c = 0.27 bohr^-1) the charge response of the
     atom is the dipole limit, R00/q^2 -> sigma_length(omega = T)/(4 pi^2 alpha T) (a.u.),
     with sigma the frozen-core DHF E1 cross section in the length gauge from the
-    photoionization module (another code path: photon momentum, its own quadrature).
+    photoionization module. This is a consistency check of the tables (grids, assembly,
+    normalization), not an independent one: both modules use the same continuum solver
+    and multipole operators. The independent checks of the physics are in the
+    photoionization tests (Henke, Chantler) and the sum-rule tests.
     Away from the outer-shell region (T >= 0.2 keV) and from the edges (not within 30 %
     above a Koopmans threshold) the O(q^2 <r^2>) multipole corrections stay small:
     measured 0.08-1.6 % (Na 1.6 % at 0.22 keV; Ar, I, Ge, Xe <= 1.05 %), asserted 2.5 %. Near thresholds (Ar 52 eV, the 3p Cooper
