@@ -15,4 +15,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     'hf': ['HFOptions', 'SCFResult', 'solve_scf', 'thomas_fermi_potential'],
     'mcdf': ['MCDFResult', 'solve_two_csf'],
     'atoms': ['atom', 'Atom', 'Orbital', 'MCDFState', 'element_Z', 'DEFAULT_GRID'],
+    'valence': ['valence_orbitals'],
 })
