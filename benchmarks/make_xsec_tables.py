@@ -38,6 +38,7 @@ import numpy as np
 
 import nuatom
 from nuatom.neutrino import xsec
+from nuatom.neutrino.properties import NeutrinoProperties
 from nuatom.response import reference_table
 
 E_NU_KEV = (10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
@@ -83,7 +84,8 @@ def make(element: str) -> dict:
         for method in xsec.METHODS:
             col = np.zeros((len(E_NU_KEV), T.size))
             for i, E in enumerate(E_NU_KEV):
-                col[i] = xsec.ionization_dsigma_dT(element, process, E, T, flavor, method=method, **kw)
+                nu = NeutrinoProperties(flavor=flavor, **kw)
+                col[i] = xsec.ionization_dsigma_dT(element, process, E, T, nu, method=method)
             columns[f"{name}__{method}"] = col
     meta = {"element": element, "units": "cm^2/keV per atom", "E_nu_keV": list(E_NU_KEV),
             "cases": {n: {"process": p, "flavor": f, **kw} for n, p, f, kw in CASES},

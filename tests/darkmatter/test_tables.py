@@ -57,7 +57,7 @@ def test_lowest_row_reproduced_by_the_code():
 
 @pytest.mark.parametrize("element", ["Ge", "Xe"])
 def test_agrees_with_the_packaged_response_tables(element):
-    """nuatom/data/response/<El>.npz is a separate run (all 20 multipole sums, engine revision 2,
+    """nuatom/data/response/<El>.npz is a separate run (all 20 multipole sums, engine revision 3,
     another q grid). At the energy transfers both grids share (1.02 x each threshold) the atom's
     R00 summed over our subshells agrees with it, after interpolating its dense q grid (72 per
     decade) in ln-ln to our q values. Linear interpolation of ln R in ln q errs by at most

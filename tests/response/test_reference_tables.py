@@ -20,9 +20,7 @@ ELEMENTS = ("Ge", "Xe")
 def test_reference_table_metadata(element):
     table = reference_table(element)
     assert table.metadata["version"] == nuatom.__version__
-    # revision 2 tables differ from revision 3 by <= 5e-6 (orthogonality to the cut-tail
-    # copies of the bound orbitals; see test_reference_table_rows_are_reproducible)
-    assert table.metadata["engine_revision"] in (2, ENGINE_REVISION)
+    assert table.metadata["engine_revision"] == ENGINE_REVISION
     assert table.subshells == ("total",)
     # the stored grid and today's are the same formula (np.geomspace pieces); numpy releases
     # differ in its last bit (2.4.6 vs the writer's: one ulp, 2.2e-16), so compare to 4 ulp
@@ -33,26 +31,30 @@ def test_reference_table_metadata(element):
 
 @pytest.mark.parametrize("element", ELEMENTS)
 def test_reference_table_rows_are_reproducible(element):
-    """Recompute the lowest-T row (outer shells only: seconds) with the package; the sums
-    must agree to 1e-9 (same code, same grids; chunk order only changes rounding)."""
+    """Recompute three T rows with the package, every subshell and every q (to 2 MeV): the
+    lowest T (outer shells only), the row nearest 3 keV (Ge: L and M shells; Xe: M to O) and
+    the row 2 % above the deepest threshold below 30 keV (Ge: the K shell; Xe: L1). The
+    stored sums must agree to 1e-9 relative (same code, same grids: only rounding differs).
+    (The 30 keV row would cost twice as much: up to kappa' = 688.)"""
     table = reference_table(element)
-    T0 = table.T_keV[:1]
-    fresh = tabulate(nuatom.atom(element), T0, table.q_keV, executor=cf.ThreadPoolExecutor(1),
-                     cache=False, progress=False).summed()
-    ref = table.sums_per_keV[:, :, :1]
-    # floor: 1e-11 of each bilinear sum's largest value (and of the largest of all for the
-    # sums that vanish by parity): far-tail entries come from oscillating integrals that
-    # cancel by many orders, and a multi-threaded BLAS changes their rounding there
+    deepest = max(v["binding_keV"] for v in table.metadata["summed_subshells"].values()
+                  if v["binding_keV"] < 30.0)
+    rows = sorted({0, int(np.argmin(np.abs(table.T_keV - 3.0))),
+                   int(np.argmin(np.abs(table.T_keV - 1.02 * deepest)))})
+    assert len(rows) == 3 and table.T_keV[rows[-1]] == pytest.approx(1.02 * deepest, rel=1e-6)
+    with cf.ProcessPoolExecutor(2) as pool:
+        fresh = tabulate(nuatom.atom(element), table.T_keV[rows], table.q_keV, executor=pool,
+                         cache=False, progress=False).summed()
+    ref = table.sums_per_keV[:, :, rows]
+    # floor: 1e-11 of each bilinear sum's largest value in its row (and of the largest of
+    # all for the sums that vanish by parity): far-tail entries come from oscillating
+    # integrals that cancel by many orders, and a multi-threaded BLAS changes their
+    # rounding there
     scale = np.maximum(np.max(np.abs(ref), axis=-1, keepdims=True), 1e-10 * np.max(np.abs(ref)))
-    # The packaged tables were made by engine revision 2, whose continuum was orthogonalised
-    # to bound orbitals with tails cut below 1e-9 of their maximum; revision 3 uses the full
-    # orbitals. Measured: <= 4.7e-6 relative (near-threshold waves of the ionized subshell's
-    # kappa), <= 1e-9 of each sum's scale. Tolerance 1e-5 relative + 1e-8 of the scale; with
-    # tables regenerated at revision 3 this returns to rounding (1e-9).
-    rel, floor = (1e-5, 1e-8) if table.metadata["engine_revision"] == 2 else (1e-9, 1e-11)
-    excess = np.abs(fresh.sums_per_keV - ref) - (rel * np.abs(ref) + floor * scale)
+    excess = np.abs(fresh.sums_per_keV - ref) - (1e-9 * np.abs(ref) + 1e-11 * scale)
     worst = np.unravel_index(np.argmax(excess), excess.shape)
-    assert excess[worst] <= 0, (f"basis {table.basis[worst[1]]}, q = {table.q_keV[worst[3]]:.4g} keV: "
+    assert excess[worst] <= 0, (f"basis {table.basis[worst[1]]}, T = {table.T_keV[rows[worst[2]]]:.4g} keV, "
+                                f"q = {table.q_keV[worst[3]]:.4g} keV: "
                                 f"{fresh.sums_per_keV[worst]:.6e} vs {ref[worst]:.6e}")
 
 
