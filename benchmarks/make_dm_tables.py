@@ -1,4 +1,4 @@
-"""Generate the dark-matter charge-response tables ``nuatom/data/darkmatter/{Ge,Xe,Na,Ar,I}.npz``.
+"""Generate the dark-matter charge-response tables ``nuatom/data/darkmatter/{Ge,Xe,Na,Ar,I,Cs}.npz``.
 
 These are **nuatom's own results**: the charge response R00 of the vector current (the
 dynamic structure factor S(T, q) of each subshell, occupation included) from

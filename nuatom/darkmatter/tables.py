@@ -1,7 +1,7 @@
 """Per-subshell charge responses S(T, q) = R00 for DM–electron scattering: packaged tables and access.
 
-The packaged tables ``nuatom/data/darkmatter/<El>.npz`` (Ge, Xe; Na and I for NaI, Ar for
-liquid argon) are nuatom's own frozen-core DHF results (``method="dhf"``), made by ``benchmarks/make_dm_tables.py`` with
+The packaged tables ``nuatom/data/darkmatter/<El>.npz`` (Ge, Xe; Na and I for NaI, Cs and
+I for CsI, Ar for liquid argon) are nuatom's own frozen-core DHF results (``method="dhf"``), made by ``benchmarks/make_dm_tables.py`` with
 :func:`nuatom.response.tabulate` (only the Coulomb–Coulomb multipole sum), kept per subshell;
 ``REFERENCE.md`` beside them gives grids, options, engine revision and wall time. Any other
 atom: pass a :class:`~nuatom.response.ResponseTable` made with ``tabulate(atom, T, q,
