@@ -30,7 +30,7 @@ import numpy as np
 from nuatom.structure.atoms import Atom, Orbital, parse_orbital_label
 from nuatom.structure.configuration import gamma_k, k_values, subshell_label
 from nuatom.structure.dirac import ConvergenceError, solve_bound
-from nuatom.structure.hf import _davidson, _exchange_apply, _Workspace
+from nuatom.structure.hf import _davidson, _exchange_apply, _smooth_min, _Workspace, slater_exchange_potential
 
 __all__ = ["valence_orbitals"]
 
@@ -79,7 +79,7 @@ def valence_orbitals(core: Atom, labels: Sequence[str], *, energy_tolerance_hart
         An open-shell core, a malformed label, or an orbital the core occupies.
     ConvergenceError
         If the energy still changes by more than ``energy_tolerance_hartree`` after
-        ``max_davidson_steps`` steps.
+        ``max_davidson_steps`` steps from each of the two starts (see the source).
     """
     if not isinstance(core, Atom):
         raise ValueError(f"core must be an nuatom Atom (nuatom.atom(...)); got {type(core).__name__}")
@@ -101,12 +101,19 @@ def valence_orbitals(core: Atom, labels: Sequence[str], *, energy_tolerance_hart
                     float(core.Z) if core.nucleus.kind == "point" else 0.0, core.inv_c2)
     orbP = np.array([o.P for o in core.orbitals])
     orbQ = np.array([o.Qt for o in core.orbitals])
-    # Start: bound states of the direct potential of the core (right number of nodes).
-    # Known limitation: there the Ritz value starts next to an eigenvalue of h0 + V_direct,
-    # whose Green function is the Davidson preconditioner; for Rb 5p_3/2 the iteration
-    # crawls (1e-6 Hartree per 20 steps after 400) and raises ConvergenceError. A Slater-
-    # exchange start cures that case but lets the block drift to wrong states (K 3d).
-    v_start = core.electron_potential_hartree
+    # Starts: bound states of a local potential (right number of nodes). First the direct
+    # potential of the core. There the Ritz value begins next to an eigenvalue of
+    # h0 + V_direct, whose Green function is the Davidson preconditioner, and for Rb 5p_3/2
+    # the iteration crawls (1e-6 Hartree per 20 steps after 400). If the first start does not
+    # converge, the block is restarted from the direct potential plus Slater's local exchange
+    # of the core with the -(Z - N_core)/r tail, whose levels lie closer to the Fock ones. Not
+    # the other way round: from the Slater start the K 3d block converges to wrong states.
+    r = ws.grid.r
+    core_density = sum(o.occupancy * (o.P**2 + o.Q**2) for o in core.orbitals)
+    tail = -(core.Z - sum(o.occupancy for o in core.orbitals)) / r
+    start_potentials = (core.electron_potential_hartree,
+                        _smooth_min(core.electron_potential_hartree + slater_exchange_potential(r, core_density)
+                                    + ws.v_nuc, tail) - ws.v_nuc)
     solved: dict[tuple[int, int], Orbital] = {}
     for kappa in dict.fromkeys(k for _, k in wanted):
         l = kappa if kappa > 0 else -kappa - 1
@@ -129,23 +136,26 @@ def valence_orbitals(core: Atom, labels: Sequence[str], *, energy_tolerance_hart
                 rows.append((o.P, o.Qt, o.energy_hartree * o.P - v_direct * o.P - kP,
                              o.energy_hartree * o.Qt - v_direct * o.Qt - kQ))
             frozen = tuple(np.array([row[j] for row in rows]) for j in range(4))
-        starts = [solve_bound(ws.grid, ws.potential(v_start), n, kappa, ws.inv_c2, rel_tol=1e-13)
-                  for n in ns]
-        X = tuple(np.array(rows) for rows in (
-            [p for _, p, _ in starts], [q for _, _, q in starts],
-            [e * p - v_start * p for e, p, _ in starts], [e * q - v_start * q for e, _, q in starts]))
-        energies = np.array([e for e, _, _ in starts])
-        change = np.inf
-        for _ in range(0, max_davidson_steps, STEPS_PER_CHECK):
-            X, theta, res = _davidson(ws, kappa, len(ns), X, frozen, v_direct, nonlocal_, orbP, orbQ,
-                                      STEPS_PER_CHECK, 0.0)
-            change, energies = float(np.max(np.abs(theta - energies))), np.array(theta, dtype=float)
+        for v_start in start_potentials:
+            starts = [solve_bound(ws.grid, ws.potential(v_start), n, kappa, ws.inv_c2, rel_tol=1e-13)
+                      for n in ns]
+            X = tuple(np.array(rows) for rows in (
+                [p for _, p, _ in starts], [q for _, _, q in starts],
+                [e * p - v_start * p for e, p, _ in starts], [e * q - v_start * q for e, _, q in starts]))
+            energies = np.array([e for e, _, _ in starts])
+            change = np.inf
+            for _ in range(0, max_davidson_steps, STEPS_PER_CHECK):
+                X, theta, res = _davidson(ws, kappa, len(ns), X, frozen, v_direct, nonlocal_, orbP, orbQ,
+                                          STEPS_PER_CHECK, 0.0)
+                change, energies = float(np.max(np.abs(theta - energies))), np.array(theta, dtype=float)
+                if change < energy_tolerance_hartree:
+                    break
             if change < energy_tolerance_hartree:
                 break
         else:
             raise ConvergenceError(f"valence {subshell_label(ns[-1], kappa)} of {core.symbol}: energy "
                                    f"change {change:.3e} Hartree after {max_davidson_steps} Davidson "
-                                   f"steps (tolerance {energy_tolerance_hartree:.1e})")
+                                   f"steps from each of two starts (tolerance {energy_tolerance_hartree:.1e})")
         for i, n in enumerate(ns):
             P, Qt = X[0][i], X[1][i]
             if P[np.argmax(np.abs(P))] < 0:
