@@ -293,8 +293,11 @@ def xe_cache(tmp_path_factory):
 ])
 def test_interrupted_run_leaves_no_worker(xe_cache, argv, sig):
     env = {**os.environ, "NUATOM_CACHE_DIR": str(xe_cache), "MPLBACKEND": "Agg"}
+    # a shell's background job inherits SIGINT ignored (POSIX); the user's terminal delivers
+    # it with the default disposition, which is the case under test
     proc = subprocess.Popen([sys.executable, "-m", "nuatom", *argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
         workers: set[int] = set()
