@@ -163,6 +163,7 @@ from nuatom.numerics.coulombwave import coulomb_fg, turning_point
 from nuatom.structure.dirac import ConvergenceError, GreenFunction, LocalPotential
 from nuatom.numerics.grid import RadialGrid
 from nuatom.numerics.ode import integrate_outward
+from nuatom.continuum._induced import induced_potentials, induced_tables
 from nuatom.continuum.multipoles import KINDS, _pieces, _radial_weights, bessel_table, multipole_radial
 from nuatom.continuum.results import PhotoResult
 from nuatom.units import ALPHA, BARN_CM2, BOHR_CM, C_AU, kev_to_hartree
@@ -876,17 +877,35 @@ class _System:
     def size(self):
         return 2 * self.n * len(self._keys())
 
+    def induced_array(self, x):
+        """The induced potentials of :meth:`induced` as one complex array
+        ``[channel, sign (+omega, -omega), P/Q, r]``, from the compiled kernel
+        (:mod:`nuatom.continuum._induced`) when its tables exist, else from :meth:`induced`."""
+        x = np.asarray(x, dtype=complex).ravel()
+        shape = (len(self.channels), 2, 2, self.n)
+        if not self.options.induced:
+            return np.zeros(shape, dtype=complex)
+        if not hasattr(self, "_induced_tables"):
+            self._induced_tables = induced_tables(self)
+        if self._induced_tables is not None:
+            return induced_potentials(self, self._induced_tables, x.reshape(shape))
+        z, _ = self._unpack(x)
+        v = self.induced(z)
+        return np.array([[v[(i, s)] for s in (+1, -1)] for i in range(len(self.channels))])
+
     def matvec(self, x):
         """:math:`z + \\tilde G_c(K^Nz + v_c[z])` for every channel and sign."""
-        z, _ = self._unpack(np.asarray(x, dtype=complex).ravel())
-        v = self.induced(z)
+        x = np.asarray(x, dtype=complex).ravel()
+        z, _ = self._unpack(x)
+        v = self.induced_array(x)
         out = []
         for key in self._keys():
             i, s = key
             c = self.channels[i]
             zP, zQ = z[key]
+            vP, vQ = v[i, 0 if s == +1 else 1]
             kP, kQ = self.exchange(c, zP, zQ)
-            gP, gQ = self.projected_green(c, s, kP + v[key][0], kQ + v[key][1])
+            gP, gQ = self.projected_green(c, s, kP + vP, kQ + vQ)
             out += [zP + gP, zQ + gQ]
         return np.concatenate(out)
 
@@ -963,7 +982,10 @@ def _open_amplitudes(sysm, z, cache: dict):
     drive of ``sysm`` and its first-order orbitals ``z``, and the polarizability-route
     :math:`\\sum|T|^2` (module Notes; 0 when ``z`` is None, the frozen-core amplitudes without
     a solve). ``cache`` keeps the continuum orbitals between drives."""
-    v = sysm.induced(z) if z is not None else None
+    v = None
+    if z is not None:
+        x = np.concatenate([part for key in sysm._keys() for part in z[key]])
+        v = sysm.induced_array(x)
     c2 = sysm.c2
     orbs = sysm.atom.orbitals
     amps = {}
@@ -991,7 +1013,7 @@ def _open_amplitudes(sysm, z, cache: dict):
                            cont.Qt, Pb, Qb, cont.grid.weights, bessel, c2)
         if on_fine is not None and v is not None:
             uP, uQ = on_fine
-            vP, vQ = v[(i, +1)]
+            vP, vQ = v[i, 0]
             T += complex(np.sum(sysm.w * (uP * vP + c2 * uQ * vQ)))
         amps[(c.label, c.kappa)] = T
     return amps, pol
