@@ -51,12 +51,17 @@ test-latest:
 
 test: unit chapters
 
+# Tests and chapters run in parallel, one worker per core (pytest-xdist), each file on one
+# worker (module fixtures such as DHF atoms are built once per file; a chapter is one file).
+# The numerics are single-threaded numba, so the workers do not compete for cores.
+WORKERS ?= auto
+
 unit: $(STAMP)
-	$(HEADLESS) $(PY) -m pytest tests --durations=25
+	$(HEADLESS) $(PY) -m pytest tests -n $(WORKERS) --dist loadfile --durations=25
 
 chapters: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider --durations=40 --nbval --nbval-sanitize-with book/sanitize.cfg \
-	    --nbval-current-env $$($(PY) .ci/chapters.py)
+	$(PY) -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadfile --durations=40 --nbval \
+	    --nbval-sanitize-with book/sanitize.cfg --nbval-current-env $$($(PY) .ci/chapters.py)
 
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . -W --keep-going

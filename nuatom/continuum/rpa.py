@@ -184,7 +184,14 @@ class RPAOptions:
         orbitals stay frozen (they still define the static DHF field).
     induced : bool
         Include the induced (direct and exchange) potential; ``False`` gives the frozen-core
-        DHF (:math:`V^N`) result.
+        DHF result in the field chosen by ``hole``.
+    hole : bool
+        With ``induced=False`` only: the channels see the field of the ion with a hole in the
+        ionized subshell, direct and exchange (:class:`~nuatom.continuum.solver.ContinuumSolver`
+        with ``hole``; the static Hamiltonian of the response engine's method ``"dhf"``,
+        :math:`V^{N-1}`) instead of the neutral atom's (:math:`V^N`). With the induced
+        potential the hole is part of the RPA (its monopole self-exchange term), so
+        ``hole=True`` is rejected there.
     tolerance : float
         Relative residual of the linear RPA system at which GMRES stops.
     max_iterations : int
@@ -207,6 +214,7 @@ class RPAOptions:
 
     min_n: int = 1
     induced: bool = True
+    hole: bool = False
     tolerance: float = 1e-9
     max_iterations: int = 600
     restart: int = 30
@@ -217,6 +225,8 @@ class RPAOptions:
     def __post_init__(self):
         if self.min_n < 1:
             raise ValueError(f"min_n = {self.min_n} must be >= 1")
+        if self.hole and self.induced:
+            raise ValueError("hole = True applies to induced = False (the RPA holds the hole already)")
         if not 0 < self.tolerance < 1:
             raise ValueError(f"tolerance = {self.tolerance} outside (0, 1)")
         if self.extra_radius_bohr < 0:
@@ -563,8 +573,11 @@ class _System:
         self.active = [i for i, o in enumerate(orbs) if o.n >= options.min_n]
         self.channel_solvers = {}
         for i in self.active:
-            hole = orbs[i].label if options.induced else None
-            self.channel_solvers[i] = _ChannelContinuum(atom, hole, copts, self._exchange_electrons(i))
+            if options.hole:
+                self.channel_solvers[i] = ContinuumSolver(atom, hole=orbs[i].label, options=copts)
+            else:
+                hole = orbs[i].label if options.induced else None
+                self.channel_solvers[i] = _ChannelContinuum(atom, hole, copts, self._exchange_electrons(i))
         self.parity = multipole_parity(int(J), kind)
         self.channels: list[_Channel] = []
         for i in self.active:
@@ -576,7 +589,10 @@ class _System:
         self._build_channels()
 
     def _exchange_electrons(self, a):
-        """Electrons of each subshell in the static exchange of the Fock operator of ``a``."""
+        """Electrons of each subshell in the static exchange of the Fock operator of ``a``
+        (with ``RPAOptions.hole``: of the ion with a hole in ``a``, as its continuum solver)."""
+        if self.options.hole and a in self.channel_solvers:
+            return np.asarray(self.channel_solvers[a].occupancies, float)
         return np.array([self.pair_weight[a, b] * 2 * abs(o.kappa) for b, o in enumerate(self.atom.orbitals)])
 
     # ------------------------------------------------------------------ grid

@@ -9,17 +9,23 @@ low multipoles, where the transition density overlaps the core coherently; they 
 assembled as
 
 .. math::
-    S^{\\rm RPA}_{XY}(T, q) = S^{V^N}_{XY}(T, q)\\big|_{\\text{all }J}
-      + \\sum_{J \\le J_{\\max}}\\big[S^{\\rm RPA}_{XY,J}(T, q) - S^{V^N}_{XY,J}(T, q)\\big],
+    S^{\\rm RPA}_{XY}(T, q) = S^{\\rm DHF}_{XY}(T, q)\\big|_{\\text{all }J}
+      + \\sum_{J \\le J_{\\max}}\\big[S^{\\rm RPA}_{XY,J}(T, q) - S^{\\rm DHF}_{XY,J}(T, q)\\big],
 
-with :math:`S^{V^N}` the frozen core in the field of the neutral atom
-(``ResponseOptions(hole=False)``: the same static Hamiltonian as the RPA kernel without its
-induced potential), :math:`S^{\\rm RPA}_J` and :math:`S^{V^N}_J` from the same RPA machinery
-with and without the induced potential, and :math:`S_{XY} = w_a\\sum\\mathrm{Re}\\,X_JY_J^*`
-the engine's bilinear sums (:data:`nuatom.response.engine.BASIS`), per subshell. The
-multipoles above ``J_max`` stay frozen-core. Cross-parity sums (e.g. ``C`` with ``C5``)
-vanish identically at each ``J``; the weak current's parity-mixing sums (``E`` with ``M5``,
-``E5`` with ``M``) come from one kernel, since both partners share its parity.
+with :math:`S^{\\rm DHF}` the frozen core in the field of the ion with a hole in the ionized
+subshell (``ResponseOptions(hole=True)``, method ``"dhf"`` of the packaged tables),
+:math:`S^{\\rm RPA}_J` and :math:`S^{\\rm DHF}_J` from the same RPA machinery with the induced
+potential and without it (``RPAOptions(induced=False, hole=True)``: the engine's static
+Hamiltonian), and :math:`S_{XY} = w_a\\sum\\mathrm{Re}\\,X_JY_J^*` the engine's bilinear sums
+(:data:`nuatom.response.engine.BASIS`), per subshell. The multipoles above ``J_max`` stay
+frozen-core **in the field of the ion**: the RPA holds the hole at every ``J`` (its
+monopole self-exchange term, coefficient -1 for every rank), so it is the ion's field, not
+the neutral atom's (:math:`V^N`, the RPA's static Hamiltonian without that term), that the
+high multipoles and the high energy transfers approach. (An earlier assembly on the
+:math:`V^N` frozen core missed the hole above ``J_max``: 10 % at the Bethe ridge of Ge at
+300 eV.) Cross-parity sums (e.g. ``C`` with ``C5``) vanish identically at each ``J``; the
+weak current's parity-mixing sums (``E`` with ``M5``, ``E5`` with ``M``) come from one
+kernel, since both partners share its parity.
 
 Status: per point ``(T, q)``; packaged RPA tables and the ``method="rpa"`` default of the
 cross sections are not built yet (they still use the frozen core).
@@ -55,19 +61,19 @@ class RPAResponseOptions:
     rpa : RPAOptions
         Options of the RPA kernel (polarised shells, GMRES tolerance, grids).
     frozen : ResponseOptions
-        Options of the frozen-core engine for the all-``J`` base; ``hole`` must be False
-        (the RPA kernel's static field is that of the neutral atom).
+        Options of the frozen-core engine for the all-``J`` base; ``hole`` must be True
+        (the field of the ion, which the RPA holds at every rank: module docstring).
     """
 
     J_max: int = 3
     rpa: RPAOptions = RPAOptions()
-    frozen: ResponseOptions = ResponseOptions(hole=False)
+    frozen: ResponseOptions = ResponseOptions(hole=True)
 
     def __post_init__(self):
         if int(self.J_max) != self.J_max or self.J_max < 0:
             raise ValueError(f"J_max = {self.J_max} must be an integer >= 0")
-        if self.frozen.hole:
-            raise ValueError("frozen.hole must be False: the RPA kernel's static field is V^N")
+        if not self.frozen.hole:
+            raise ValueError("frozen.hole must be True: the RPA holds the ion's field (its hole) at every J")
         if not self.rpa.induced:
             raise ValueError("rpa.induced must be True (induced=False is the frozen core)")
 
@@ -98,7 +104,8 @@ def rpa_multipole_sums(atom, T_hartree: float, q_au, *, J_values, kinds=KINDS,
     kinds : sequence of str
         Multipole kinds; the sums are :func:`nuatom.response.engine.basis_for` of them.
     options : RPAOptions
-        ``induced=False`` gives the frozen-core (V^N) sums of the same ranks.
+        ``induced=False`` gives the frozen-core sums of the same ranks (``hole=True``: in
+        the field of the ion, as the engine's method ``"dhf"``).
 
     Returns
     -------
@@ -124,7 +131,7 @@ def rpa_multipole_sums(atom, T_hartree: float, q_au, *, J_values, kinds=KINDS,
 
 @dataclass
 class RPAResponsePoint:
-    """RPA and frozen-core (V^N) basis sums of every subshell at one energy transfer.
+    """RPA and frozen-core (DHF, :math:`V^{N-1}`) basis sums of every subshell at one energy transfer.
 
     Attributes
     ----------
@@ -134,7 +141,8 @@ class RPAResponsePoint:
         The bilinear sums stored (pairs of multipole kinds).
     rpa, frozen : dict
         ``{label: S[len(basis), len(q)]}`` (1/Hartree): the assembled RPA response (module
-        formula) and the frozen-core V^N response of all multipoles.
+        formula) and the frozen-core response of all multipoles (the ion's field, method
+        ``"dhf"``).
     correction : dict
         ``{label: S}``: the RPA minus frozen-core sums of the ranks ``J <= J_max``.
     frozen_low_J : dict
@@ -196,12 +204,12 @@ def rpa_response_point(atom, T_hartree: float, q_au, *, kinds=KINDS,
     J_values = range(options.J_max + 1)
     dressed = rpa_multipole_sums(atom, T, q, J_values=J_values, kinds=kinds, options=options.rpa)
     bare = rpa_multipole_sums(atom, T, q, J_values=J_values, kinds=kinds,
-                              options=dataclasses.replace(options.rpa, induced=False))
+                              options=dataclasses.replace(options.rpa, induced=False, hole=True))
     frozen, rpa, correction, info = {}, {}, {}, {}
-    solver = ContinuumSolver(atom, hole=None, options=options.frozen.continuum)
     for o in atom.orbitals:
         if o.occupancy <= 0:
             continue
+        solver = ContinuumSolver(atom, hole=o.label, options=options.frozen.continuum)
         S, inf = subshell_basis_sums(solver, o, T, q, options.frozen, kinds)
         frozen[o.label] = S
         info[o.label] = inf
