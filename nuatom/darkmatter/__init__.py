@@ -5,7 +5,8 @@ hydrogen closed forms (:mod:`nuatom.oracles`). Modules: ``halo`` (SHM, η(v_min)
 distribution, annual modulation), ``conventions`` (σ̄_e, the seed's c1/d1, F_DM, |f_ion|², W1,
 K, millicharge), ``tables`` (packaged per-subshell R00 tables), ``rates`` (dR/dT and totals
 per subshell), ``absorption`` (dark-photon and ALP absorption from the photoionization
-cross section), ``hydrogen`` (the seed's e-vs-p toy model with reduced-mass kinematics).
+cross section), ``hydrogen`` (the seed's e-vs-p toy model with reduced-mass kinematics),
+``sterile_line`` (sterile-neutrino dark matter converting on shell: the decay line in a target).
 Imported on first use (see :mod:`nuatom._lazy`).
 """
 from nuatom._lazy import attach
@@ -26,6 +27,8 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     'observables': ['W_XENON_KEV', 'F_E_XENON', 'XENON_EXTRA_QUANTA', 'electron_number_pmf',
                     'xenon_electron_rates'],
     'export': ['export_ionization_factors', 'read_ionization_factors'],
+    'sterile_line': ['sterile_number_density_per_cm3', 'on_shell_rate_per_kg_day', 'narrow_width_parameter',
+                     'line_spectrum_per_kg_day_keV'],
     'hydrogen': ['hydrogen_1s_S1_au', 'MP_KEV', 'M_H_KEV', 'MU_EP_KEV', 'hydrogen_response_electron_per_keV',
                  'hydrogen_response_proton_per_keV', 'hydrogen_rate_per_atom_day', 'hydrogen_ep_ratio',
                  'hydrogen_threshold_keV'],

@@ -11,4 +11,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     'dark_matter_exclusion': ['DMExposure', 'EXPOSURES', 'millicharge_counts_per_eps2', 'millicharge_limit', 'observed_spectrum'],
     'sensitivity': ['register_method', 'get_method', 'methods', 'differential_rate', 'binned_counts', 'Experiment', 'list_experiments', 'load_experiment', 'build_source', 'build_detector', 'SensitivityResult', 'sensitivity', 'fraction_of_sm', 'PARAMETERS', 'REFERENCE_VALUES', 'true_energy_grid'],
     'cevns_comparison': ['cevns_rate_ee', 'energy_grid_ee', 'cevns_binned_model', 'channel_sensitivities'],
+    'sterile_line_limit': ['MU_REF_MUB', 'moment_upper_limit_muB'],
 })

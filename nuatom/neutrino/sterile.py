@@ -18,6 +18,10 @@ kinematics the exchanged photon goes on shell (q² = 0) inside the allowed regio
 since the transition vertex does not vanish there (the same vertex gives the decay),
 dσ/dT has a non-integrable 1/q⁴ singularity that needs a physical regulator (the finite
 photon path, the atom's environment); see the chapter *The keV sterile-neutrino dipole portal*.
+In a medium the photon's absorption regularises the pole, and the on-shell part of the rate
+is the decay rate inside the target: :mod:`nuatom.darkmatter.sterile_line` (rate, spectrum) and
+:mod:`nuatom.experiments.sterile_line_limit` (a conservative limit on the moment). The
+off-shell remainder is not computed.
 """
 from __future__ import annotations
 
