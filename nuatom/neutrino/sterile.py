@@ -20,8 +20,9 @@ dσ/dT has a non-integrable 1/q⁴ singularity that needs a physical regulator (
 photon path, the atom's environment); see the chapter *The keV sterile-neutrino dipole portal*.
 In a medium the photon's absorption regularises the pole, and the on-shell part of the rate
 is the decay rate inside the target: :mod:`nuatom.darkmatter.sterile_line` (rate, spectrum) and
-:mod:`nuatom.experiments.sterile_line_limit` (a conservative limit on the moment). The
-off-shell remainder is not computed.
+:mod:`nuatom.experiments.sterile_line_limit` (a conservative limit on the moment); the
+off-shell remainder, below 1 % of the line in Ge, is
+:func:`nuatom.darkmatter.sterile_line.off_shell_spectrum_per_kg_day_keV`.
 """
 from __future__ import annotations
 
