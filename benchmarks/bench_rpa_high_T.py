@@ -10,7 +10,8 @@ For an atom, energy transfers T (keV) and momenta q (bohr^-1), the charge respon
 * ``vN``: the frozen core in the field of the neutral atom (``hole=False``), for scale;
 * the ratios rpa/dhf and rpa/vN.
 
-Usage (about 2-5 min per T for Ge, more for Xe, one core)::
+Usage (one core; measured with the other core busy: Ge 3-6 min per T up to 20 keV and 10 min at
+30 keV, Xe 9-11 min per T at 10-30 keV)::
 
     NUATOM_CACHE_DIR=.nuatom-cache python benchmarks/bench_rpa_high_T.py Ge 1,3,10,20 1,5
     NUATOM_CACHE_DIR=.nuatom-cache python benchmarks/bench_rpa_high_T.py Xe 3,10,30 1,5
