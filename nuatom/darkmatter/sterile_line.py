@@ -39,6 +39,7 @@ from typing import Callable
 import numpy as np
 from scipy import special
 
+from nuatom._validate import finite_nonnegative_array, positive_array
 from nuatom.darkmatter.halo import shm_speed_distribution
 from nuatom.darkmatter.rates import C_KM_S, SECONDS_PER_DAY
 from nuatom.neutrino.sterile import decay_rate_moment_per_s
@@ -48,10 +49,7 @@ __all__ = ["sterile_number_density_per_cm3", "on_shell_rate_per_kg_day", "narrow
 
 
 def _positive(name: str, value, unit: str) -> float:
-    x = float(value)
-    if not (math.isfinite(x) and x > 0):
-        raise ValueError(f"{name} = {value!r} outside the valid range (0, inf) {unit}")
-    return x
+    return float(positive_array(name, value, unit))
 
 
 def sterile_number_density_per_cm3(m_s_keV: float, rho_GeV_cm3: float = 0.3) -> float:
@@ -73,9 +71,7 @@ def on_shell_rate_per_kg_day(mu_muB, m_s_keV: float, density_g_cm3: float, rho_G
     rho_GeV_cm3 : float
         Local dark-matter density (GeV/cm³), all of it sterile neutrinos.
     """
-    mu = np.asarray(mu_muB, float)
-    if np.any(~np.isfinite(mu)) or np.any(mu < 0):
-        raise ValueError(f"mu_muB = {mu_muB!r} outside the valid range [0, inf) mu_B")
+    mu = finite_nonnegative_array("mu_muB", mu_muB, "mu_B")
     volume_cm3 = 1000.0 / _positive("density_g_cm3", density_g_cm3, "g/cm^3")
     n_s = sterile_number_density_per_cm3(m_s_keV, rho_GeV_cm3)
     return n_s * volume_cm3 * decay_rate_moment_per_s(mu, m_s_keV) * SECONDS_PER_DAY
@@ -193,9 +189,7 @@ def off_shell_spectrum_per_kg_day_keV(T_keV, mu_muB: float, m_s_keV: float, elem
     vv = _positive("v", v, "c")
     if vv >= 1:
         raise ValueError(f"v = {v} outside the valid range (0, 1) c")
-    mu = float(mu_muB)
-    if not (math.isfinite(mu) and mu >= 0):
-        raise ValueError(f"mu_muB = {mu_muB!r} outside the valid range [0, inf) mu_B")
+    mu = float(finite_nonnegative_array("mu_muB", mu_muB, "mu_B"))
     T = np.atleast_1d(np.asarray(T_keV, float))
     response = TableResponse(reference_table(element))
     gamma = 1.0 / math.sqrt(1.0 - vv * vv)

@@ -6,10 +6,10 @@ to it, by less than 1 % in Ge (:func:`nuatom.darkmatter.sterile_line.off_shell_s
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
+from nuatom._validate import positive_array
 from nuatom.darkmatter.sterile_line import line_spectrum_per_kg_day_keV
 from nuatom.experiments.stats import BinnedModel, upper_limit
 
@@ -20,10 +20,7 @@ MU_REF_MUB = 1e-14
 
 
 def _positive(name: str, value, unit: str) -> float:
-    x = float(value)
-    if not (math.isfinite(x) and x > 0):
-        raise ValueError(f"{name} = {value!r} outside the valid range (0, inf) {unit}")
-    return x
+    return float(positive_array(name, value, unit))
 
 
 def moment_upper_limit_muB(m_s_keV: float, exposure_kg_day: float, background_per_kg_keV_day: float,
