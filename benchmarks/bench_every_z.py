@@ -9,8 +9,10 @@ two calculations on the default grid (:data:`nuatom.structure.atoms.DEFAULT_GRID
 
 Each row records the outcome (``converged``, ``noise-floor`` for an open-shell SCF
 accepted below :data:`nuatom.structure.hf.OPEN_SHELL_STALL_TOLERANCE`, or the
-``ConvergenceError`` message), the SCF iterations, the final orbital-energy change
-(Hartree), the total energy (Hartree) and the wall time (s, warm numba cache, nothing
+``ConvergenceError`` message), the SCF iterations (of the default iteration and the damped
+restart together, where :func:`nuatom.structure.hf.solve_scf` needed the restart), the
+final orbital-energy change (Hartree), the total energy (Hartree) and the wall time (s,
+warm numba cache, nothing
 loaded from the nuatom disk cache: ``NUATOM_CACHE_DIR`` is pointed at a fresh directory
 unless ``--keep-cache``). Writes ``book/structure/data/every_z.csv`` (read by the chapter
 ``book/structure/03_periodic_table.ipynb``) and prints the slowest atoms.
@@ -18,7 +20,8 @@ unless ``--keep-cache``). Writes ``book/structure/data/every_z.csv`` (read by th
 Run: ``.venv/bin/python benchmarks/bench_every_z.py [--zmin 1 --zmax 92 | --z 55,74,92] [--out FILE]``
 (about 40 CPU minutes; the committed table was made by five such runs over disjoint sets
 of Z in parallel on a loaded two-core machine and concatenated, so its wall times include
-that contention).
+that contention). ``--only 24:hf,29:hf,46`` re-runs just those SCFs (``Z`` alone: both
+methods) and rewrites only their rows of the existing ``--out`` table, in place.
 """
 from __future__ import annotations
 
@@ -62,12 +65,16 @@ def main(argv=None):
     parser.add_argument("--out", default=str(pathlib.Path(__file__).resolve().parents[1]
                                              / "book" / "structure" / "data" / "every_z.csv"))
     parser.add_argument("--z", default="", help="comma-separated list of Z (overrides --zmin/--zmax)")
+    parser.add_argument("--only", default="",
+                        help="comma-separated Z or Z:method (dhf/hf); rewrite only these rows of --out")
     parser.add_argument("--keep-cache", action="store_true")
     args = parser.parse_args(argv)
     if not args.keep_cache:
         os.environ["NUATOM_CACHE_DIR"] = tempfile.mkdtemp(prefix="nuatom-every-z-")
     from nuatom.structure.configuration import ELEMENT_SYMBOLS
 
+    if args.only:
+        return update_rows(args.out, _parse_only(args.only), ELEMENT_SYMBOLS)
     rows = []
     with open(args.out, "w", newline="") as fh:
         writer = csv.DictWriter(fh, HEADER)
@@ -89,6 +96,36 @@ def main(argv=None):
         total = sum(float(r["wall_time_s"]) for r in mine)
         print(f"{method}: total {total:.0f} s; slowest: " +
               ", ".join(f"{r['symbol']} {float(r['wall_time_s']):.1f} s" for r in mine[:5]))
+
+
+def _parse_only(text: str) -> list[tuple[int, str]]:
+    pairs = []
+    for item in text.split(","):
+        z, _, method = item.strip().partition(":")
+        if method not in ("", "dhf", "hf"):
+            raise ValueError(f"--only item {item!r}: method must be 'dhf' or 'hf'")
+        pairs += [(int(z), m) for m in ((method,) if method else ("dhf", "hf"))]
+    return pairs
+
+
+def update_rows(path, pairs, symbols):
+    """Re-run the SCFs ``pairs`` ((Z, method)) and replace their rows of the table ``path``."""
+    with open(path, newline="") as fh:
+        table = list(csv.DictReader(fh))
+    index = {(int(r["Z"]), r["method"]): i for i, r in enumerate(table)}
+    for Z, method in pairs:
+        if (Z, method) not in index:
+            raise ValueError(f"({Z}, {method!r}) is not a row of {path}")
+    for Z, method in pairs:
+        row = {"Z": Z, "symbol": symbols[Z - 1], "method": method, **run_one(Z, method)}
+        table[index[(Z, method)]] = row
+        with open(path, "w", newline="") as fh:  # rewrite after each SCF (long runs)
+            writer = csv.DictWriter(fh, HEADER)
+            writer.writeheader()
+            writer.writerows(table)
+        print(f"{Z:3d} {row['symbol']:2s} {method:3s} {row['status'][:60]:60s} "
+              f"it={row['iterations']!s:>4s} d={row['scf_change_hartree']:>9s} "
+              f"E={row['total_energy_hartree']:>18s} t={row['wall_time_s']:>7s} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,10 @@ direct potential and :math:`K_x` the non-local exchange operator
    multipliers).
 3. The SCF loop rebuilds the potentials from the new orbitals, with linear mixing, until
    the orbital energies change by less than ``energy_tolerance_hartree``.
+4. Only if that iteration fails (:class:`~nuatom.structure.dirac.ConvergenceError`), it is
+   restarted once from the same start with damping (:data:`DAMPED_RESTART_MIXING`) from
+   the first step and DIIS only near convergence (:data:`DAMPED_RESTART_DIIS_BELOW`); an
+   SCF that converges without the restart is untouched by it.
 
 The total energy is :math:`E = \\sum_a w_a\\varepsilon_a - E_2`, with :math:`E_2` the
 two-electron energy evaluated from Slater integrals, and is cross-checked against
@@ -408,8 +412,54 @@ def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: i
     Raises
     ------
     ConvergenceError
-        If the orbital energies have not converged after ``options.max_iterations``.
+        If the orbital energies have not converged (or stalled above
+        ``stall_tolerance_hartree``) after ``options.max_iterations``, both in the default
+        iteration and in the damped restart (the message gives the change each reached).
+
+    Notes
+    -----
+    The default iteration takes the full first step from the start and extrapolates with
+    DIIS from the second. Where that fails, it is repeated once from the same start as a
+    damped iteration: linear mixing (:data:`DAMPED_RESTART_MIXING` of the previous orbitals
+    kept) from the first step, DIIS only once the change is below
+    :data:`DAMPED_RESTART_DIIS_BELOW`; ``options.max_iterations`` and the stall test are the
+    same. ``SCFResult.iterations`` then counts the iterations of both. Damping the SCF map
+    while far from convergence and extrapolating only near it is the usual remedy for an
+    oscillating or diverging SCF: a weighted average of the old and new estimates
+    :cite:`FroeseFischer1977`, DIIS :cite:`Pulay1980` as an accelerator close to the
+    solution. The cases it cures (every-Z sweep, measured): the full first step from the
+    Hartree-Fock-Slater start unbinds the outer d shell (non-relativistic Cu: 3d at +0.94
+    Hartree in the second iteration; Pd: 4d at +0.21), the unbound orbital spreads to the
+    end of the grid, and the Davidson step, whose Rayleigh-Ritz matrix is then far from
+    symmetric (boundary terms; Pd: asymmetry up to 5 Hartree), never recovers.
     """
+    try:
+        return _scf_iteration(expr, grid, v_nuc, charge_at_origin, Z, options, start,
+                              stall_tolerance_hartree, damped=False)
+    except ConvergenceError as default_failure:
+        if not DAMPED_RESTART:
+            raise
+        try:
+            result = _scf_iteration(expr, grid, v_nuc, charge_at_origin, Z, options, start,
+                                    stall_tolerance_hartree, damped=True)
+        except ConvergenceError as restart_failure:
+            raise ConvergenceError(f"{default_failure}; damped restart: {restart_failure}") from None
+        result.iterations += getattr(default_failure, "iterations", 0)
+        return result
+
+
+#: :func:`solve_scf` repeats a failed SCF once as a damped iteration (set ``False`` to see the
+#: default iteration alone, e.g. in a test).
+DAMPED_RESTART = True
+#: Fraction of the previous orbitals kept in each step of the damped restart.
+DAMPED_RESTART_MIXING = 0.5
+#: The damped restart switches from linear mixing to DIIS once the change (Hartree) is below this.
+DAMPED_RESTART_DIIS_BELOW = 1e-3
+
+
+def _scf_iteration(expr, grid, v_nuc, charge_at_origin, Z, options, start, stall_tolerance_hartree,
+                   damped):
+    """The SCF loop of :func:`solve_scf`: default (``damped=False``) or damped restart."""
     ws = _Workspace(grid, v_nuc, charge_at_origin, options.inv_c2)
     subs = expr.subshells
     n = len(subs)
@@ -461,18 +511,27 @@ def solve_scf(expr: EnergyExpression, grid, v_nuc, charge_at_origin: float, Z: i
             if best[0] < stall_tolerance_hartree:
                 change, orb = best[0], best[1]
                 break
-            raise ConvergenceError(
+            exc = ConvergenceError(
                 f"Dirac-Hartree-Fock stalled after {it} iterations: largest orbital-energy change "
                 f"{change:.3e} Hartree has not decreased in {STALL_WINDOW} iterations "
                 f"(tolerance {options.energy_tolerance_hartree:.1e}; a finer grid lowers the "
                 f"noise floor)")
-        orb = diis.step(orb, new) if it > 1 else new
+            exc.iterations = it
+            raise exc
+        if not damped:
+            orb = diis.step(orb, new) if it > 1 else new
+        elif change < DAMPED_RESTART_DIIS_BELOW:
+            orb = diis.step(orb, new)
+        else:
+            orb = [(1 - DAMPED_RESTART_MIXING) * a + DAMPED_RESTART_MIXING * b for a, b in zip(new, orb)]
         _lowdin_by_kappa(ws, subs, orb)
     else:
-        raise ConvergenceError(
+        exc = ConvergenceError(
             f"Dirac-Hartree-Fock did not converge in {options.max_iterations} iterations: "
             f"largest orbital-energy change {change:.3e} Hartree "
             f"(tolerance {options.energy_tolerance_hartree:.1e})")
+        exc.iterations = options.max_iterations
+        raise exc
     P, Q, hP, hQ = orb
     # Energies from the final orbitals and the Fock operators they define (the last
     # Davidson step used the operators of the previous iterate).

@@ -4,9 +4,10 @@ The sweep itself (two SCFs for each of the 92 elements, ~40 min on one core) is
 ``benchmarks/bench_every_z.py``; it writes ``book/structure/data/every_z.csv``, which the
 periodic-table chapter shows. These tests check that table (complete, every SCF converged
 or accepted at its open-shell noise floor, never a silent stall) and compare its
-non-relativistic point-nucleus totals with published Hartree-Fock values; a few light atoms
-and the former carbon stall are re-run live so that a code change that breaks them fails
-here, not only when the benchmark is re-run.
+non-relativistic point-nucleus totals with published Hartree-Fock values; a few light atoms,
+the former carbon stall and copper (which needs the damped restart of ``solve_scf``) are
+re-run live so that a code change that breaks them fails here, not only when the benchmark
+is re-run.
 """
 import csv
 import pathlib
@@ -63,16 +64,34 @@ def _sweep_rows():
 #: SCFs of the sweep that end in ConvergenceError (the contract: converge, or raise with the
 #: change reached). Open problems, kept strict so that a fix, or a new failure, changes
 #: this test:
-#: - non-relativistic Cr, Cu (3d^n 4s^1): diverge from the Hartree-Fock-Slater start
-#:   (orbital energies swing by Hartrees) although the relativistic SCF converges; damping
-#:   (mixing 0.5-0.7, no DIIS, more Davidson steps) does not cure it;
-#: - Pd (closed 4d10, both) and relativistic Ho oscillate at 1e-2 to 1e-1 Hartree;
-#: - Pb (6p2, both): the average-of-configuration SCF converges (rel.: change 1.8e-7 after
-#:   37 iterations); the two-CSF MCDF step that ``atom`` adds for an l^2 shell fails;
-#: - relativistic Bi, Po, At (6p3..6p5) and Th (6d2 7s2): open-shell noise floor 1.7e-6 to
-#:   4.2e-5 Hartree, above OPEN_SHELL_STALL_TOLERANCE.
-KNOWN_FAILURES = {(24, "hf"), (29, "hf"), (46, "dhf"), (46, "hf"), (67, "dhf"), (82, "dhf"),
-                  (82, "hf"), (83, "dhf"), (84, "dhf"), (85, "dhf"), (90, "dhf")}
+#: - relativistic Pb (6p2): the average-of-configuration SCF converges (noise floor); the
+#:   two-CSF MCDF step that ``atom`` adds for an l^2 shell fails. Its first orbital SCF
+#:   (weights 2 on 5p_1/2, 1.85 on 6p_1/2, 0.15 on 6p_3/2) takes a Newton step of 0.14 rad on
+#:   the nearly redundant 5p_1/2-6p_1/2 rotation (model Hessian 8e-3 Hartree, while the
+#:   gradient changes by ~0.6 Hartree per rad), lands where the model Hessian is negative
+#:   (no further rotation) and sits at a gradient of 0.167 Hartree; the damped restart of
+#:   ``solve_scf`` stalls at 8.3e-2. Tried, not kept: a trust-region step on that rotation
+#:   (at most 0.05 rad, secant curvature) with linear mixing down to 1e-6 converged the
+#:   first MCDF macro-iteration, but the SCF of the second stalled and its restart diverged.
+#: The damped restart of :func:`nuatom.structure.hf.solve_scf` (used only when the default
+#: iteration raises) made these converge: non-relativistic Cr, Cu and both Pd (the full
+#: first step from the Hartree-Fock-Slater start unbinds 3d/4d, which then spreads to the
+#: end of the grid), relativistic Ho and At, and the MCDF step of non-relativistic Pb. The
+#: failures of relativistic Bi, Po and Th in the earlier table (noise floor 1.7e-6 to
+#: 4.2e-5 Hartree) did not reproduce on the machine of this re-run: there their default
+#: iteration reaches 2.0e-7, 3.1e-7 and 7.9e-10 (Th, then its MCDF converges), so the
+#: floor of these open shells depends on the last bits of the floating-point arithmetic.
+#: Relativistic Ho joins its converged neighbours Sm-Yb (not Gd) on a branch whose 4f
+#: orbitals are far from the Hartree-Fock ones (Ho: -0.06/-0.24 Hartree, non-relativistic
+#: Ho -0.69; Eu: 4f_7/2 at +0.06, 4f_5/2 at -2.8) and whose relativistic shift
+#: (E_dhf - E_hf)/Z^4 falls out of the smooth trend (2.54e-5 Hartree for Dy,
+#: 2.46e-5 Yb, against 2.65e-5 Pm, 2.71e-5 Gd, 2.84e-5 Lu): the Davidson step keeps the Ritz
+#: pair of largest overlap with the starting 4f, not the lowest (Er, first iteration:
+#: -0.21 kept, -0.67 dropped). Not fixed here; the contract (converged or raised) holds.
+KNOWN_FAILURES = {(82, "dhf")}
+#: Single-term atoms whose nuatom total lies below the Roothaan-Hartree-Fock (Slater basis,
+#: variational upper bound) reference by more than REL_TOL; compared in their own test.
+BELOW_RHF_BOUND = {"Cu"}
 
 
 def test_sweep_table_every_z_converged():
@@ -103,7 +122,8 @@ def test_sweep_table_every_z_converged():
 
 
 @pytest.mark.parametrize("symbol", [s for s in sorted(PUBLISHED_HF, key=ELEMENT_SYMBOLS.index)
-                                    if (ELEMENT_SYMBOLS.index(s) + 1, "hf") not in KNOWN_FAILURES])
+                                    if (ELEMENT_SYMBOLS.index(s) + 1, "hf") not in KNOWN_FAILURES
+                                    and s not in BELOW_RHF_BOUND])
 def test_sweep_nonrelativistic_totals_against_published(symbol):
     row = next(r for r in _sweep_rows() if r["symbol"] == symbol and r["method"] == "hf")
     assert float(row["total_energy_hartree"]) == pytest.approx(PUBLISHED_HF[symbol], rel=REL_TOL, abs=0)
@@ -127,6 +147,40 @@ def test_carbon_nonrelativistic_no_longer_stalls():
     assert a.scf_change_hartree < OPEN_SHELL_STALL_TOLERANCE
     # the MCDF (3P-like J = 0) state lies below the average of configuration
     assert a.mcdf.total_energy_hartree < a.total_energy_hartree
+
+
+def test_copper_nonrelativistic_damped_restart(monkeypatch):
+    """Non-relativistic Cu (3d10 4s1, point nucleus), solved with ``solve_scf`` directly (no
+    result cache). The default iteration diverges from the Hartree-Fock-Slater start (the 3d
+    is unbound after the first full step) and raises; the damped restart converges to the
+    default tolerance. Its total lies 1.9e-5 Hartree (1.17e-8 relative, outside REL_TOL)
+    below the Roothaan-Hartree-Fock value of Bunge et al., which is a variational upper
+    bound (finite Slater basis): the same sign and size as the basis-set gaps of Cd
+    (2.4e-5) and Xe (1.5e-5, against the numerical limit) quoted above, so the check is
+    one-sided: below the bound, by less than 2.5e-5 Hartree (the largest gap, Cd). Bunge,
+    Barrientos, Bunge & Cogordan, Phys. Rev. A 46 (no. 7, 1992) also single out Cu among the
+    atoms whose numerical HF energy they recomputed."""
+    from nuatom.numerics.grid import make_grid
+    from nuatom.structure import hf
+    from nuatom.structure.atoms import DEFAULT_GRID
+    from nuatom.structure.configuration import average_of_configuration
+    from nuatom.structure.dirac import ConvergenceError
+    from nuatom.structure.nucleus import NuclearModel, nuclear_potential
+
+    g = make_grid(DEFAULT_GRID)
+    v = nuclear_potential(g, 29, NuclearModel.for_element(29, "point"))
+    expr = average_of_configuration(parse_configuration(ground_configuration(29)))
+    opts = HFOptions(grid=DEFAULT_GRID, relativistic=False)
+    monkeypatch.setattr(hf, "DAMPED_RESTART", False)
+    with pytest.raises(ConvergenceError, match="orbital-energy change"):
+        hf.solve_scf(expr, g, v, 29.0, 29, opts, stall_tolerance_hartree=OPEN_SHELL_STALL_TOLERANCE)
+    monkeypatch.setattr(hf, "DAMPED_RESTART", True)
+    res = hf.solve_scf(expr, g, v, 29.0, 29, opts, stall_tolerance_hartree=OPEN_SHELL_STALL_TOLERANCE)
+    assert res.energy_change < opts.energy_tolerance_hartree
+    assert 0 < PUBLISHED_HF["Cu"] - res.total_energy < 2.5e-5
+    row = next(r for r in _sweep_rows() if r["symbol"] == "Cu" and r["method"] == "hf")
+    assert row["status"] == "converged"
+    assert res.total_energy == pytest.approx(float(row["total_energy_hartree"]), abs=1e-8)
 
 
 def test_ion_configuration():
