@@ -287,9 +287,10 @@ def xe_cache(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG are Linux")
 @pytest.mark.parametrize(("argv", "sig"), [
-    (["dsigma", "Xe", "--E-nu", "1000", "--T", "7.3131"], signal.SIGTERM),   # the case
+    # --exact: off the reference grid, dsigma now interpolates (no workers) unless told to compute
+    (["dsigma", "Xe", "--E-nu", "1000", "--T", "7.3131", "--exact"], signal.SIGTERM),   # the case
     (["response", "Xe", "--T", "7.3131", "--q", "1,10", "--workers", "2", "--no-cache"], signal.SIGINT),
-    (["dsigma", "Xe", "--E-nu", "1000", "--T", "7.3131"], signal.SIGKILL),   # killed parent
+    (["dsigma", "Xe", "--E-nu", "1000", "--T", "7.3131", "--exact"], signal.SIGKILL),   # killed parent
 ])
 def test_interrupted_run_leaves_no_worker(xe_cache, argv, sig):
     env = {**os.environ, "NUATOM_CACHE_DIR": str(xe_cache), "MPLBACKEND": "Agg"}

@@ -19,8 +19,10 @@ def add_arguments(p) -> None:
     p.add_argument("--flavor", default="nuebar", choices=sorted(FLAVORS))
     p.add_argument("--E-nu", dest="E_nu", type=float, required=True, help="neutrino energy in keV")
     p.add_argument("--T", dest="T", type=float_list, required=True,
-                   help="energy transfers in keV, comma-separated (off the reference grid the "
-                        "response is computed and cached, 10-60 s per value)")
+                   help="energy transfers in keV, comma-separated (Ge, Xe: interpolated between "
+                        "the reference table's nodes, never across a threshold; where it cannot "
+                        "interpolate, and with --exact, the response is computed and cached, "
+                        "1-30 s per value)")
     p.add_argument("--method", default="ab-initio", choices=xsec.METHODS)
     p.add_argument("--mu-nu", dest="mu_nu", type=float, default=0.0, help="magnetic moment in μ_B")
     p.add_argument("--delta-q", dest="delta_q", type=float, default=0.0, help="millicharge in units of e")
@@ -31,12 +33,15 @@ def add_arguments(p) -> None:
     p.add_argument("--g-V", dest="g_V", type=float, default=None, help="NSI override of g_V")
     p.add_argument("--g-A", dest="g_A", type=float, default=None, help="NSI override of g_A")
     p.add_argument("--fea-binding", dest="fea_binding", default="edges", choices=("edges", "dhf"))
+    p.add_argument("--exact", action="store_true",
+                   help="compute the response at every energy transfer off the reference grid "
+                        "instead of interpolating (see nuatom.neutrino.xsec.ionization_dsigma_dT)")
 
 
 def run(args) -> dict:
     values = xsec.ionization_dsigma_dT(
         args.element, args.process, args.E_nu, args.T, neutrino_from(args), method=args.method,
-        fea_binding=args.fea_binding)
+        fea_binding=args.fea_binding, exact=args.exact)
     return {"element": args.element, "process": args.process, "flavor": args.flavor,
-            "method": args.method, "E_nu_keV": args.E_nu, "T_keV": list(args.T),
+            "method": args.method, "exact": bool(args.exact), "E_nu_keV": args.E_nu, "T_keV": list(args.T),
             "dsigma_dT_cm2_per_keV": [float(v) for v in values], "per": "atom"}

@@ -70,7 +70,9 @@ __all__ = ["PROCESSES", "APPROXIMATIONS", "lepton_weights",
            "magnetic_weights", "momentum_transfer_range_keV", "FreeElectronResponse",
            "TableResponse", "dsigma_dT", "METHODS", "atomic_response", "ionization_dsigma_dT",
            "INTEGRAL_NAMES", "coupling_integrals", "dsigma_from_integrals", "IonizationTable",
-           "table_provider"]
+           "table_provider", "reference_response", "table_thresholds_keV",
+           "interpolated_coupling_integrals", "kinematically_allowed", "INTERPOLATION_ERROR",
+           "MIN_INTERPOLATION_NODES"]
 
 #: weak (incl. charge-radius shift and NSI), nmm, millicharge (photon term alone),
 #: charge-radius (photon term of F1 = q^2 <r^2>/6 alone), total (all, with interference).
@@ -559,8 +561,124 @@ def atomic_response(element: str, T_keV) -> TableResponse:
     return TableResponse(tabulate(_atom(element), T_pos, reference_q_grid_keV()).summed())
 
 
+# ---------------------------------------------------------------------- off the table's T grid
+_REFERENCE_RESPONSES: dict = {}
+#: Fewest table nodes between two thresholds for :func:`interpolated_coupling_integrals` to
+#: interpolate there: the cubic needs four. The reference tables hold at least four in every
+#: such interval (``benchmarks/make_response_tables.py``). The earlier tables held two or
+#: three between close thresholds (Ge 140-202 eV, 1.26-1.45 keV), where linear or quadratic
+#: interpolation in ln T missed the exact Ge values by up to 3 % (weak) and 5 % (millicharge).
+MIN_INTERPOLATION_NODES = 4
+#: Documented relative error bound of the interpolated dσ/dT per process (see
+#: :func:`ionization_dsigma_dT`; measured by ``benchmarks/bench_xsec_interpolation.py``).
+INTERPOLATION_ERROR = {"weak": 5e-3, "nmm": 5e-3, "millicharge": 2e-2, "charge-radius": 5e-3, "total": 2e-2}
+
+
+def reference_response(element: str) -> TableResponse | None:
+    """:class:`TableResponse` of the packaged reference table of ``element`` (kept for the
+    session, with its q-splines), or ``None`` if none is packaged."""
+    from nuatom.response import reference_table
+
+    element = _element_symbol(element)
+    if element not in _REFERENCE_RESPONSES:
+        try:
+            _REFERENCE_RESPONSES[element] = TableResponse(reference_table(element))
+        except ValueError:
+            _REFERENCE_RESPONSES[element] = None
+    return _REFERENCE_RESPONSES[element]
+
+
+def table_thresholds_keV(table) -> np.ndarray:
+    """Sorted subshell thresholds (keV) of a response table: the Koopmans binding energies
+    of its subshells (of the subshells summed into it, for a summed table)."""
+    summed = table.metadata.get("summed_subshells")
+    if summed:
+        return np.array(sorted(float(v["binding_keV"]) for v in summed.values()))
+    return np.sort(np.asarray(table.binding_keV, float))
+
+
+def _signed_log(values: np.ndarray):
+    """``(transformed, back)``: the logarithm of a one-signed array (power laws become
+    straight lines), the values themselves if they change sign or vanish."""
+    if np.all(values > 0):
+        return np.log(values), np.exp
+    if np.all(values < 0):
+        return np.log(-values), lambda y: -np.exp(y)
+    return values, lambda y: y
+
+
+def interpolated_coupling_integrals(response: TableResponse, E_nu_keV: float, T_keV, *,
+                                    neutrino_mass_keV: float = DEFAULT_NEUTRINO_MASS_KEV,
+                                    approximation: str = "none"):
+    """:func:`coupling_integrals` at energy transfers off the T grid of ``response``'s table,
+    interpolated between its nodes; returns ``(integrals, computed)`` where ``computed`` is
+    the mask of the ``T_keV`` that could not be interpolated (their integrals are 0 here).
+
+    The integrals are computed exactly (q-integration at ``E_nu_keV``) at the table's own
+    nodes, and interpolated in :math:`\\ln T` by a cubic spline (not-a-knot) through the
+    logarithm of each one-signed integral. The spline never crosses a subshell threshold:
+    the T axis is cut at every threshold of the table (:func:`table_thresholds_keV`) and
+    each T uses only the nodes between the same two thresholds (the response jumps at a
+    threshold). Above the last node of such a segment, up to the next threshold, the end
+    cubic is continued. Nodes at or beyond the kinematic endpoint
+    :math:`T = E_\\nu - m_\\nu` are not used.
+
+    Left to the caller (``computed``): T outside the table's range; T between a threshold
+    and the first node above it (the onset of the new subshell, 2 % wide); T in a segment with
+    fewer than :data:`MIN_INTERPOLATION_NODES` usable nodes (near the kinematic endpoint,
+    or in a table with sparse intervals); and
+    T above the last usable node when the kinematic endpoint lies in the same segment (the
+    integrals vanish there like a power of :math:`E_\\nu - m_\\nu - T` that a spline in
+    the logarithm does not follow). Accuracy: ``benchmarks/bench_xsec_interpolation.py``
+    and :func:`ionization_dsigma_dT`.
+    """
+    from scipy.interpolate import CubicSpline as _Spline
+
+    appr, E, T = _validated(approximation, E_nu_keV, T_keV)
+    m_nu = finite_scalar("neutrino_mass_keV", neutrino_mass_keV, "keV")
+    nodes = response.table.T_keV
+    cuts = table_thresholds_keV(response.table)
+    segment_of_node = np.searchsorted(cuts, nodes)
+    usable = nodes < E - m_nu
+    out = {k: np.zeros(T.shape) for k in INTEGRAL_NAMES}
+    computed = np.zeros(T.shape, bool)
+    inside = (T >= nodes[0]) & (T <= nodes[-1])
+    computed[~inside] = True
+    allowed = kinematically_allowed(E, T, m_nu)
+    segment_of_T = np.searchsorted(cuts, T)
+    for seg in np.unique(segment_of_T[inside & allowed]):
+        here = inside & allowed & (segment_of_T == seg)
+        idx = np.flatnonzero((segment_of_node == seg) & usable)
+        if idx.size < MIN_INTERPOLATION_NODES:
+            computed |= here
+            continue
+        # between the threshold and the first node above it (2 % in the reference tables)
+        # the new subshell's onset is not sampled: computed
+        onset = here & (T < nodes[idx[0]])
+        computed |= onset
+        here &= ~onset
+        upper_threshold = cuts[seg] if seg < cuts.size else np.inf
+        if E - m_nu < upper_threshold:  # the kinematic endpoint lies in this segment
+            beyond = here & (T > nodes[idx[-1]])
+            computed |= beyond
+            here &= ~beyond
+            if not np.any(here):
+                continue
+        at_nodes = coupling_integrals(E, nodes[idx], response, neutrino_mass_keV=m_nu,
+                                      approximation=appr)
+        x = np.log(nodes[idx])
+        for name, values in at_nodes.items():
+            if not np.all(np.isfinite(values)):
+                out[name][here] = values[0]  # inf (massless millicharge) stays inf
+                continue
+            y, back = _signed_log(values)
+            out[name][here] = back(_Spline(x, y)(np.log(T[here])))
+    return out, computed
+
+
 def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neutrino="nuebar", *,
-                         method: str = "ab-initio", fea_binding: str = "edges") -> np.ndarray:
+                         method: str = "ab-initio", fea_binding: str = "edges",
+                         exact: bool = False) -> np.ndarray:
     """dσ/dT per atom (cm²/keV) of ``element`` by ``method`` — the API behind ``nuatom dsigma``.
 
     Parameters
@@ -580,8 +698,21 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
         approximations applied to the DHF response.
     fea_binding : {'edges', 'dhf'}
         FEA thresholds: measured X-ray edges or DHF Koopmans energies.
+    exact : bool
+        ``False`` (default): where a packaged reference table exists (Ge, Xe; methods
+        'ab-initio', 'epa', 'lpa'), the q-integrals are computed at the table's energy
+        transfers and interpolated between them (:func:`interpolated_coupling_integrals`:
+        never across a subshell threshold); the energy transfers it cannot interpolate
+        (outside 10 eV (Ge) / 14 eV (Xe) to 30 keV, between a threshold and the first node
+        above it, and next to the kinematic endpoint) are computed. At the table's nodes the
+        result is the table's. Off them, measured against the exact computation
+        (``benchmarks/bench_xsec_interpolation.py``): see ``INTERPOLATION_ERROR``.
+        ``True``: the response is computed at every ``T_keV`` off the table's grid
+        (disk-cached; 1-30 s per energy transfer on two cores).
     """
     key = choice("method", method, METHODS)
+    if not isinstance(exact, (bool, np.bool_)):
+        raise ValueError(f"exact = {exact!r} is not a bool (valid: True or False)")
     proc = choice("process", process, PROCESSES)
     nu = NeutrinoProperties.of(neutrino)
     choice("fea_binding", fea_binding, ("edges", "dhf"))
@@ -609,9 +740,20 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
     if not np.any(ok):
         return out
     T_in = T[ok]
-    continuum_energy("T_keV", T_in, "keV")  # memory budget of the continuum grids
-    response = atomic_response(element, T_in)
-    out[ok] = dsigma_dT(proc, E, T_in, response, nu, approximation=approximation)
+    table = None if exact else reference_response(element)
+    if table is None:
+        continuum_energy("T_keV", T_in, "keV")  # memory budget of the continuum grids
+        out[ok] = dsigma_dT(proc, E, T_in, atomic_response(element, T_in), nu, approximation=approximation)
+        return out
+    integrals, computed = interpolated_coupling_integrals(
+        table, E, T_in, neutrino_mass_keV=nu.mass_keV, approximation=approximation)
+    values = dsigma_from_integrals(integrals, proc, nu)
+    if np.any(computed):
+        T_now = T_in[computed]
+        continuum_energy("T_keV", T_now, "keV")
+        values[computed] = dsigma_dT(proc, E, T_now, atomic_response(element, T_now), nu,
+                                     approximation=approximation)
+    out[ok] = values
     return out
 
 
