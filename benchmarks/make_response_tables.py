@@ -42,14 +42,40 @@ EDGE_OFFSET = 1.02
 OUT = pathlib.Path(__file__).resolve().parents[1] / "nuatom" / "data" / "response"
 
 
+#: Fewest nodes between two consecutive thresholds (the cubic interpolation in T of
+#: nuatom.neutrino.xsec.interpolated_coupling_integrals needs four).
+MIN_SEGMENT_NODES = 4
+
+
 def T_grid_keV(atom) -> np.ndarray:
-    """Energy transfers (keV): log grid plus a point just above every threshold."""
+    """Energy transfers (keV): log grid plus a point just above every threshold, plus
+    points in every interval between consecutive thresholds that holds fewer than
+    ``MIN_SEGMENT_NODES`` (close thresholds: Ge 3p-3s, 2p-2s; Xe 4d, 3d, 2p), spread
+    geometrically from just above its lower threshold to just below its upper one."""
     lo = T_MIN_KEV[atom.symbol]
     n = int(round(T_PER_DECADE * np.log10(T_MAX_KEV / lo))) + 1
     base = np.geomspace(lo, T_MAX_KEV, n)
-    edges = [EDGE_OFFSET * o.binding_energy_eV * 1e-3 for o in atom.orbitals]
+    thresholds = sorted({o.binding_energy_eV * 1e-3 for o in atom.orbitals})
+    edges = [EDGE_OFFSET * b for b in thresholds]
     edges = [e for e in edges if lo < e < T_MAX_KEV]
-    return np.unique(np.round(np.concatenate([base, edges]), 9))
+    T = np.unique(np.round(np.concatenate([base, edges]), 9))
+    bounds = [lo] + [b for b in thresholds if lo < b < T_MAX_KEV] + [T_MAX_KEV * 1.0000001]
+    extra = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        inside = T[(T > a) & (T < b)] if a > lo else T[(T >= a) & (T < b)]
+        if inside.size >= MIN_SEGMENT_NODES:
+            continue
+        if b / a > 1.06:
+            start, stop = (EDGE_OFFSET * a if a > lo else a), b / 1.005
+        else:  # close thresholds: spread over the interval's inner 80 %
+            start, stop = a * (b / a) ** 0.1, a * (b / a) ** 0.9
+        gap = 0.25 * np.log(stop / start) / (MIN_SEGMENT_NODES - 1)
+        for t in np.geomspace(start, stop, MIN_SEGMENT_NODES):
+            if inside.size + len([e for e in extra if a < e < b]) >= MIN_SEGMENT_NODES:
+                break
+            if inside.size == 0 or np.all(np.abs(np.log(inside / t)) > gap):
+                extra.append(t)
+    return np.unique(np.round(np.concatenate([T, extra]), 9))
 
 
 def q_grid_keV() -> np.ndarray:
@@ -57,7 +83,7 @@ def q_grid_keV() -> np.ndarray:
     return reference_q_grid_keV()
 
 
-def make(element: str, workers: int) -> pathlib.Path:
+def make(element: str, workers: int, out: pathlib.Path = OUT) -> pathlib.Path:
     atom = nuatom.atom(element)
     T = T_grid_keV(atom)
     q = q_grid_keV()
@@ -70,8 +96,8 @@ def make(element: str, workers: int) -> pathlib.Path:
     total.metadata["generator"] = ("benchmarks/make_response_tables.py "
                                    f"{element} --workers {workers}")
     total.metadata["generation_wall_s"] = wall
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = total.save(OUT / f"{element}.npz")
+    out.mkdir(parents=True, exist_ok=True)
+    path = total.save(out / f"{element}.npz")
     print(f"{element}: {wall:.0f} s wall; unconverged (subshell, T): {int((~table.converged).sum())}; "
           f"largest kappa' {int(table.kappa_max.max())}, J {int(table.J_max.max())}; -> {path} "
           f"({path.stat().st_size / 1e6:.2f} MB)", flush=True)
@@ -82,9 +108,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("elements", nargs="*", default=list(ELEMENTS))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=pathlib.Path, default=OUT, help="output directory")
     args = parser.parse_args(argv)
     for el in args.elements:
-        make(el, args.workers)
+        make(el, args.workers, args.out)
     return 0
 
 

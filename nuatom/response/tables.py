@@ -572,15 +572,28 @@ def _metadata(atom, options: ResponseOptions, kinds, elapsed: float) -> dict:
 #: region: R ~ q^2 or constant), dense over 2-500 keV (the Bethe ridge q ~ sqrt(2 m_e T) of
 #: T = 4 eV .. 250 keV), and a tail up to 2 MeV (= 2 E_nu for reactor neutrinos).
 REFERENCE_Q_PIECES = ((0.005, 2.0, 12, False), (2.0, 500.0, 72, False), (500.0, 2000.0, 24, True))
+#: Where the Bethe ridge :math:`q_* = \\sqrt{2m_eT + T^2}` of T = 2-30 keV lies (45-176 keV,
+#: with about +-15 % for its width), each step of the grid is split in four (0.8 % steps;
+#: every point of the coarser grid is kept): the outer shells' ridge is only a few keV wide
+#: (their Compton profile), and at 3.2 % steps (5.4 keV at 168 keV) it fell between the
+#: points, which cost up to 4 % of weak dσ/dT of Ge at 25 keV (benchmarks/bench_q_resolution.py).
+REFERENCE_Q_RIDGE_KEV = (38.0, 212.0)
+REFERENCE_Q_RIDGE_SPLIT = 4
 
 
 def reference_q_grid_keV() -> np.ndarray:
-    """The momentum grid of the packaged reference tables (keV/c), 219 values."""
+    """The momentum grid of the packaged reference tables (keV/c), 378 values."""
     pieces = []
     for a, b, per_decade, endpoint in REFERENCE_Q_PIECES:
         n = max(2, int(round(per_decade * np.log10(b / a))) + 1)
         pieces.append(np.geomspace(a, b, n)[: None if endpoint else -1])
-    return np.concatenate(pieces)
+    grid = np.concatenate(pieces)
+    lo, hi = REFERENCE_Q_RIDGE_KEV
+    a, b = grid[:-1], grid[1:]
+    split = (a >= lo) & (b <= hi)
+    f = np.arange(1, REFERENCE_Q_RIDGE_SPLIT) / REFERENCE_Q_RIDGE_SPLIT
+    inserted = (a[split, None] * (b[split, None] / a[split, None]) ** f[None, :]).ravel()
+    return np.sort(np.concatenate([grid, inserted]))
 
 
 def reference_table(element: str) -> ResponseTable:
