@@ -72,7 +72,8 @@ __all__ = ["PROCESSES", "APPROXIMATIONS", "lepton_weights",
            "INTEGRAL_NAMES", "coupling_integrals", "dsigma_from_integrals", "IonizationTable",
            "table_provider", "reference_response", "table_thresholds_keV",
            "interpolated_coupling_integrals", "kinematically_allowed", "INTERPOLATION_ERROR",
-           "MIN_INTERPOLATION_NODES"]
+           "MIN_INTERPOLATION_NODES", "interpolation_limit_keV", "RIDGE_MARGIN",
+           "LEAVE_ONE_OUT_TOLERANCE", "validated_segments"]
 
 #: weak (incl. charge-radius shift and NSI), nmm, millicharge (photon term alone),
 #: charge-radius (photon term of F1 = q^2 <r^2>/6 alone), total (all, with interference).
@@ -569,9 +570,14 @@ _REFERENCE_RESPONSES: dict = {}
 #: three between close thresholds (Ge 140-202 eV, 1.26-1.45 keV), where linear or quadratic
 #: interpolation in ln T missed the exact Ge values by up to 3 % (weak) and 5 % (millicharge).
 MIN_INTERPOLATION_NODES = 4
-#: Documented relative error bound of the interpolated dσ/dT per process (see
-#: :func:`ionization_dsigma_dT`; measured by ``benchmarks/bench_xsec_interpolation.py``).
-INTERPOLATION_ERROR = {"weak": 5e-3, "nmm": 5e-3, "millicharge": 2e-2, "charge-radius": 5e-3, "total": 2e-2}
+#: Documented relative error bound of the interpolated dσ/dT per process. The default of
+#: :func:`ionization_dsigma_dT` interpolates only in the intervals between thresholds where
+#: ``benchmarks/bench_xsec_interpolation.py validate`` measured the error below these at
+#: every interval midpoint and every point between the last node and the next threshold
+#: (E_ν = 1 and 10 MeV): weak and magnetic 1e-2 (largest measured in a validated interval:
+#: Ge 7.4e-3, 6.3e-3), millicharge 5e-2 (Ge 2.9e-2, just above the K edge); the photon terms of
+#: the charge radius and the sum of all processes take the bound of their worst part.
+INTERPOLATION_ERROR = {"weak": 1e-2, "nmm": 1e-2, "millicharge": 5e-2, "charge-radius": 1e-2, "total": 5e-2}
 
 
 def reference_response(element: str) -> TableResponse | None:
@@ -607,9 +613,61 @@ def _signed_log(values: np.ndarray):
     return values, lambda y: y
 
 
+#: :func:`interpolation_limit_keV`: the top of the momentum range must lie this factor above
+#: the free-electron Bethe ridge.
+RIDGE_MARGIN = 1.5
+
+
+def interpolation_limit_keV(E_nu_keV: float, neutrino_mass_keV: float = 0.0) -> float:
+    """Largest energy transfer (keV) below which dσ/dT is interpolated in T at ``E_nu_keV``.
+
+    The integrals vary smoothly with T only while the whole Bethe ridge
+    :math:`q_* = \\sqrt{2m_eT + T^2}` lies inside the momentum range, below
+    :math:`q_{hi} \\simeq 2E_\\nu - T`; where the ridge crosses :math:`q_{hi}` (near the
+    free-electron :math:`T_{max}`) and beyond it the cross section falls steeply with T, and
+    near the kinematic endpoint it vanishes like a power of :math:`E_\\nu - m_\\nu - T`.
+    The limit is the smaller of :math:`E_\\nu - m_\\nu` and the root of
+    :math:`2E_\\nu - T = \\text{RIDGE\\_MARGIN}\\,q_*(T)`. Measured without the limit (Ge,
+    ``benchmarks/bench_xsec_interpolation.py``): E_ν = 100 keV, T = 27 keV (ridge at the edge
+    of the range) 9 % (weak), 13 % (magnetic); E_ν = 20 keV above 12 keV, 4-6 %.
+    E_ν = 1 MeV: the limit is 570 keV, above every table.
+    """
+    E = float(E_nu_keV)
+    b = 4.0 * E + 2.0 * RIDGE_MARGIN**2 * u.ME_KEV
+    a = RIDGE_MARGIN**2 - 1.0
+    ridge = (-b + math.sqrt(b * b + 16.0 * a * E * E)) / (2.0 * a)
+    return min(ridge, E - float(neutrino_mass_keV))
+
+
+def validated_segments(element: str, table) -> np.ndarray | None:
+    """Which intervals between consecutive thresholds of ``element``'s reference ``table``
+    passed the interpolation benchmark (bool per interval, in the order of
+    :func:`table_thresholds_keV`), from ``nuatom/data/response/interpolation_validation.json``
+    (written by ``benchmarks/bench_xsec_interpolation.py validate``); ``None`` if the file
+    has no entry for ``element``."""
+    import json
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "data" / "response" / "interpolation_validation.json"
+    if not path.exists():
+        return None
+    entry = json.loads(path.read_text()).get("elements", {}).get(_element_symbol(element))
+    if entry is None:
+        return None
+    cuts = table_thresholds_keV(table)
+    edges = np.concatenate([[0.0], cuts, [np.inf]])
+    ok = np.zeros(cuts.size + 1, bool)
+    for seg in entry["segments"]:
+        lo = float(seg["lo_keV"])
+        i = int(np.argmin(np.abs(edges[:-1] - lo)))
+        if abs(edges[i] - lo) <= 1e-9 * max(lo, 1e-12) and seg["validated"]:
+            ok[i] = True
+    return ok
+
+
 def interpolated_coupling_integrals(response: TableResponse, E_nu_keV: float, T_keV, *,
                                     neutrino_mass_keV: float = DEFAULT_NEUTRINO_MASS_KEV,
-                                    approximation: str = "none"):
+                                    approximation: str = "none", segments_ok=None):
     """:func:`coupling_integrals` at energy transfers off the T grid of ``response``'s table,
     interpolated between its nodes; returns ``(integrals, computed)`` where ``computed`` is
     the mask of the ``T_keV`` that could not be interpolated (their integrals are 0 here).
@@ -620,17 +678,21 @@ def interpolated_coupling_integrals(response: TableResponse, E_nu_keV: float, T_
     the T axis is cut at every threshold of the table (:func:`table_thresholds_keV`) and
     each T uses only the nodes between the same two thresholds (the response jumps at a
     threshold). Above the last node of such a segment, up to the next threshold, the end
-    cubic is continued. Nodes at or beyond the kinematic endpoint
-    :math:`T = E_\\nu - m_\\nu` are not used.
+    cubic is continued.
 
-    Left to the caller (``computed``): T outside the table's range; T between a threshold
+    ``segments_ok`` (bool per interval between consecutive thresholds, e.g. from
+    :func:`validated_segments`): only those intervals are interpolated.
+
+    Left to the caller (``computed``): T outside the table's range; T in an interval that
+    ``segments_ok`` excludes; T between a threshold
     and the first node above it (the onset of the new subshell, 2 % wide); T in a segment with
-    fewer than :data:`MIN_INTERPOLATION_NODES` usable nodes (near the kinematic endpoint,
-    or in a table with sparse intervals); and
-    T above the last usable node when the kinematic endpoint lies in the same segment (the
-    integrals vanish there like a power of :math:`E_\\nu - m_\\nu - T` that a spline in
-    the logarithm does not follow). Accuracy: ``benchmarks/bench_xsec_interpolation.py``
-    and :func:`ionization_dsigma_dT`.
+    fewer than :data:`MIN_INTERPOLATION_NODES` usable nodes, or whose nodes fail the
+    leave-one-out check (:data:`LEAVE_ONE_OUT_TOLERANCE`: an unresolved narrow feature, such
+    as the frozen-core Xe 4d and 3d shape resonances); T at or above
+    :func:`interpolation_limit_keV` (the Bethe ridge leaving the momentum range, and the
+    kinematic endpoint); and T above the last usable node of the segment that holds that
+    limit. Nodes at or above the limit are not used. Accuracy:
+    ``benchmarks/bench_xsec_interpolation.py`` and :data:`INTERPOLATION_ERROR`.
     """
     from scipy.interpolate import CubicSpline as _Spline
 
@@ -639,17 +701,20 @@ def interpolated_coupling_integrals(response: TableResponse, E_nu_keV: float, T_
     nodes = response.table.T_keV
     cuts = table_thresholds_keV(response.table)
     segment_of_node = np.searchsorted(cuts, nodes)
-    usable = nodes < E - m_nu
+    T_limit = interpolation_limit_keV(E, m_nu)
+    usable = nodes < T_limit
     out = {k: np.zeros(T.shape) for k in INTEGRAL_NAMES}
     computed = np.zeros(T.shape, bool)
     inside = (T >= nodes[0]) & (T <= nodes[-1])
     computed[~inside] = True
     allowed = kinematically_allowed(E, T, m_nu)
+    computed |= allowed & (T >= T_limit)
+    allowed &= T < T_limit
     segment_of_T = np.searchsorted(cuts, T)
     for seg in np.unique(segment_of_T[inside & allowed]):
         here = inside & allowed & (segment_of_T == seg)
         idx = np.flatnonzero((segment_of_node == seg) & usable)
-        if idx.size < MIN_INTERPOLATION_NODES:
+        if idx.size < MIN_INTERPOLATION_NODES or (segments_ok is not None and not segments_ok[seg]):
             computed |= here
             continue
         # between the threshold and the first node above it (2 % in the reference tables)
@@ -658,7 +723,7 @@ def interpolated_coupling_integrals(response: TableResponse, E_nu_keV: float, T_
         computed |= onset
         here &= ~onset
         upper_threshold = cuts[seg] if seg < cuts.size else np.inf
-        if E - m_nu < upper_threshold:  # the kinematic endpoint lies in this segment
+        if T_limit < upper_threshold:  # the interpolation limit lies in this segment
             beyond = here & (T > nodes[idx[-1]])
             computed |= beyond
             here &= ~beyond
@@ -667,13 +732,45 @@ def interpolated_coupling_integrals(response: TableResponse, E_nu_keV: float, T_
         at_nodes = coupling_integrals(E, nodes[idx], response, neutrino_mass_keV=m_nu,
                                       approximation=appr)
         x = np.log(nodes[idx])
+        curves = {}
         for name, values in at_nodes.items():
-            if not np.all(np.isfinite(values)):
+            if np.all(np.isfinite(values)):
+                curves[name] = _signed_log(values)
+        if _leave_one_out_error(x, curves) > LEAVE_ONE_OUT_TOLERANCE:
+            computed |= here  # a narrow feature between the nodes: the spline cannot follow it
+            continue
+        for name, values in at_nodes.items():
+            if name not in curves:
                 out[name][here] = values[0]  # inf (massless millicharge) stays inf
                 continue
-            y, back = _signed_log(values)
+            y, back = curves[name]
             out[name][here] = back(_Spline(x, y)(np.log(T[here])))
     return out, computed
+
+
+#: :func:`interpolated_coupling_integrals` interpolates in an interval between thresholds
+#: only if the spline through all but one of its nodes predicts each interior node within
+#: this (relative, largest over the integrals). At twice the node spacing this check errs
+#: far more than the interpolation itself: in smooth stretches it stays below 0.1 (Ge, Xe,
+#: E_ν = 1 MeV), while the frozen-core shape resonances that the 12-per-decade grid does not
+#: resolve (Xe 4d -> εf at 75-100 eV, 3d -> εf at 0.70-0.72 keV) give 0.8-20; there the
+#: energy transfers are computed.
+LEAVE_ONE_OUT_TOLERANCE = 0.2
+
+
+def _leave_one_out_error(x: np.ndarray, curves: dict) -> float:
+    """Largest relative error of the spline through all nodes but one at that node, over the
+    interior nodes and the integrals (``curves``: ``{name: (transformed values, back)}``)."""
+    from scipy.interpolate import CubicSpline as _Spline
+
+    worst = 0.0
+    for k in range(1, x.size - 1):
+        rest = np.delete(np.arange(x.size), k)
+        for y, back in curves.values():
+            predicted, actual = back(_Spline(x[rest], y[rest])(x[k])), back(y[k])
+            if actual != 0:
+                worst = max(worst, abs(predicted / actual - 1))
+    return worst
 
 
 def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neutrino="nuebar", *,
@@ -746,7 +843,8 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
         out[ok] = dsigma_dT(proc, E, T_in, atomic_response(element, T_in), nu, approximation=approximation)
         return out
     integrals, computed = interpolated_coupling_integrals(
-        table, E, T_in, neutrino_mass_keV=nu.mass_keV, approximation=approximation)
+        table, E, T_in, neutrino_mass_keV=nu.mass_keV, approximation=approximation,
+        segments_ok=validated_segments(element, table.table))
     values = dsigma_from_integrals(integrals, proc, nu)
     if np.any(computed):
         T_now = T_in[computed]
