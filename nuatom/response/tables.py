@@ -325,6 +325,12 @@ def shutdown_pool(executor: cf.Executor, *, terminate: bool = False, timeout: fl
                 p.join(1.0)
         except (OSError, ValueError, AttributeError, AssertionError):
             pass
+    # let the pool's manager thread finish and close its wake-up pipe: otherwise the
+    # interpreter's exit hook (concurrent.futures.process._python_exit) can race it and
+    # print "Exception ignored ... Bad file descriptor" after the interrupt message
+    manager = getattr(executor, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(max(0.0, deadline - time.monotonic()) + 1.0)
 
 
 def _default_executor():
