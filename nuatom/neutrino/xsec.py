@@ -54,6 +54,7 @@ approximation (FEA) lives in :mod:`nuatom.neutrino.fea`.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -639,19 +640,23 @@ def interpolation_limit_keV(E_nu_keV: float, neutrino_mass_keV: float = 0.0) -> 
     return min(ridge, E - float(neutrino_mass_keV))
 
 
+@functools.lru_cache(maxsize=1)
+def _interpolation_validation() -> dict:
+    """``{element: entry}`` of ``nuatom/data/response/interpolation_validation.json`` (read once)."""
+    import json
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "data" / "response" / "interpolation_validation.json"
+    return json.loads(path.read_text()).get("elements", {}) if path.exists() else {}
+
+
 def validated_segments(element: str, table) -> np.ndarray | None:
     """Which intervals between consecutive thresholds of ``element``'s reference ``table``
     passed the interpolation benchmark (bool per interval, in the order of
     :func:`table_thresholds_keV`), from ``nuatom/data/response/interpolation_validation.json``
     (written by ``benchmarks/bench_xsec_interpolation.py validate``); ``None`` if the file
     has no entry for ``element``."""
-    import json
-    import pathlib
-
-    path = pathlib.Path(__file__).resolve().parents[1] / "data" / "response" / "interpolation_validation.json"
-    if not path.exists():
-        return None
-    entry = json.loads(path.read_text()).get("elements", {}).get(_element_symbol(element))
+    entry = _interpolation_validation().get(_element_symbol(element))
     if entry is None:
         return None
     cuts = table_thresholds_keV(table)
