@@ -157,9 +157,7 @@ def test_copper_nonrelativistic_damped_restart(monkeypatch):
     below the Roothaan-Hartree-Fock value of Bunge et al., which is a variational upper
     bound (finite Slater basis): the same sign and size as the basis-set gaps of Cd
     (2.4e-5) and Xe (1.5e-5, against the numerical limit) quoted above, so the check is
-    one-sided: below the bound, by less than 2.5e-5 Hartree (the largest gap, Cd). Bunge,
-    Barrientos, Bunge & Cogordan, Phys. Rev. A 46 (no. 7, 1992) also single out Cu among the
-    atoms whose numerical HF energy they recomputed."""
+    one-sided: below the bound, by less than 2.5e-5 Hartree (the largest gap, Cd)."""
     from nuatom.numerics.grid import make_grid
     from nuatom.structure import hf
     from nuatom.structure.atoms import DEFAULT_GRID
