@@ -71,11 +71,6 @@ def run_tabulate(atom, T, q, ex, **kwargs):
     return table
 
 
-#: Multipole kinds each current needs.
-KINDS_OF_CURRENT = {"vector": ("C", "L", "E", "M"), "axial": ("C5", "L5", "E5", "M5"),
-                    "weak": ("C", "L", "E", "M", "C5", "L5", "E5", "M5")}
-
-
 def rpa_components(atom, T_keV, q_keV, current: str, c_V: float, c_A: float) -> dict:
     """``{"rpa": {component: array[T][q]}, "frozen": {...}}`` (1/keV per atom): the RPA
     response (:func:`nuatom.response.rpa.rpa_response_point`, one point per energy transfer)
@@ -83,6 +78,7 @@ def rpa_components(atom, T_keV, q_keV, current: str, c_V: float, c_A: float) -> 
     compare with ``--method dhf`` to check the units)."""
     import numpy as np
 
+    from nuatom.response.engine import kinds_for
     from nuatom.response.rpa import rpa_response_point
     from nuatom.units import HARTREE_KEV, q_kev_to_au
 
@@ -91,7 +87,7 @@ def rpa_components(atom, T_keV, q_keV, current: str, c_V: float, c_A: float) -> 
     rows = {m: {c: [] for c in COMPONENTS} for m in ("rpa", "frozen")}
     q_au = q_kev_to_au(np.asarray(q_keV, float))
     for T in T_keV:
-        point = rpa_response_point(atom, T / HARTREE_KEV, q_au, kinds=KINDS_OF_CURRENT[current])
+        point = rpa_response_point(atom, T / HARTREE_KEV, q_au, kinds=kinds_for(COMPONENTS, (current,)))
         for m in rows:
             comps = point.components(current, method=m, c_V=c_V, c_A=c_A, components=COMPONENTS)
             for c in COMPONENTS:  # per Hartree -> per keV
