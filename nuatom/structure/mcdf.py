@@ -12,7 +12,12 @@ coefficients and the orbitals (MCDF "optimal level"): alternately
    :math:`C` (generalised occupancies :math:`2C_1^2`, :math:`2C_2^2`, the
    :math:`C_1C_2` exchange-like coupling between the two subshells),
 
-until the energy changes by less than the tolerance. The sign of :math:`C_2` relative to
+until the energy changes by less than the tolerance. If an orbital SCF fails
+(:class:`~nuatom.structure.dirac.ConvergenceError`), it is repeated once from the same
+start with the exact curvature on the open/closed rotations
+(``exact_rotation_curvature``, :func:`nuatom.structure.hf.solve_scf`), which the remaining
+macro-iterations then keep (:data:`EXACT_CURVATURE_RESTART`); an MCDF whose orbital SCFs
+converge without it is untouched. The sign of :math:`C_2` relative to
 :math:`C_1` depends on the phase convention of the CSFs; in the convention used here
 (:math:`\\langle j_-^2 0|V|j_+^2 0\\rangle = \\sum_k (-1)^k\\langle j_-\\|C^k\\|j_+\\rangle^2 R^k/\\sqrt{[j_-][j_+]}`)
 the lowest root has :math:`C_1C_2 < 0`; magnitudes are convention-free.
@@ -73,6 +78,18 @@ def _csf_matrix(ws, shells, open_shell, scf: SCFResult) -> np.ndarray:
 MCDF_NOISE_TOLERANCE = 1e-8
 
 
+#: :func:`solve_two_csf` repeats a failed orbital SCF once with the exact curvature of the
+#: energy along the open/closed rotations (set ``False`` to see the default alone, e.g. in a
+#: test). The case it cures: relativistic Pb 6p^2, whose generalised occupancies (2 on
+#: 5p_1/2, 2C_1^2 = 1.85 on 6p_1/2) make the 5p_1/2-6p_1/2 rotation nearly
+#: redundant for the model Hessian (8.5e-3 Hartree against a true curvature of 1.26 Hartree
+#: per rad^2): the first Newton step overshoots to a gradient of 0.17 Hartree where the model
+#: Hessian is negative, no further rotation is taken, and the SCF (and its damped restart)
+#: stalls. Once switched on it stays on: the model Hessian is negative at the converged
+#: orbitals, so the default iteration would not rotate back a drift of that angle.
+EXACT_CURVATURE_RESTART = True
+
+
 def solve_two_csf(shells: list[Shell], open_shell: int, grid, v_nuc, charge_at_origin: float,
                   Z: int, options: HFOptions, start: SCFResult, *, max_macro: int = 30,
                   stall_tolerance_hartree: float = 0.0) -> MCDFResult:
@@ -87,6 +104,7 @@ def solve_two_csf(shells: list[Shell], open_shell: int, grid, v_nuc, charge_at_o
     labels = [f"{sh.n}{'spdfg'[sh.l]}_{2 * sh.l - 1}/2^2 (J=0)", f"{sh.n}{'spdfg'[sh.l]}_{2 * sh.l + 1}/2^2 (J=0)"]
     scf = start
     energy = math.inf
+    exact_curvature = False  # switched on for good by the first failed orbital SCF
     for macro in range(1, max_macro + 1):
         H = _csf_matrix(ws, shells, open_shell, scf)
         vals, vecs = np.linalg.eigh(H)
@@ -99,9 +117,22 @@ def solve_two_csf(shells: list[Shell], open_shell: int, grid, v_nuc, charge_at_o
             return MCDFResult(labels, (float(c[0]), float(c[1])), new_energy, H, scf, macro)
         energy = new_energy
         expr = two_csf_j2_zero(shells, open_shell, (float(c[0]), float(c[1])))
-        scf = solve_scf(expr, grid, v_nuc, charge_at_origin, Z, options,
-                        start=(scf.P, scf.Q, scf.hP, scf.hQ, scf.energies),
-                        stall_tolerance_hartree=stall_tolerance_hartree)
+        orbital_start = (scf.P, scf.Q, scf.hP, scf.hQ, scf.energies)
+        try:
+            scf = solve_scf(expr, grid, v_nuc, charge_at_origin, Z, options, start=orbital_start,
+                            stall_tolerance_hartree=stall_tolerance_hartree,
+                            exact_rotation_curvature=exact_curvature)
+        except ConvergenceError as default_failure:
+            if exact_curvature or not EXACT_CURVATURE_RESTART:
+                raise
+            exact_curvature = True
+            try:
+                scf = solve_scf(expr, grid, v_nuc, charge_at_origin, Z, options, start=orbital_start,
+                                stall_tolerance_hartree=stall_tolerance_hartree,
+                                exact_rotation_curvature=True)
+            except ConvergenceError as restart_failure:
+                raise ConvergenceError(f"MCDF macro-iteration {macro}: {default_failure}; with the "
+                                       f"exact rotation curvature: {restart_failure}") from None
     raise ConvergenceError(f"MCDF did not converge in {max_macro} macro-iterations "
                            f"(last energy {energy:.12g} Hartree)")
 

@@ -236,3 +236,65 @@ def test_nonconvergence_raises_with_residual():
     expr_grid = GridSpec(1e-7, 60.0, 1500, 4.0)
     with pytest.raises(ConvergenceError, match=r"orbital-energy change .* Hartree"):
         nuatom.atom("Ar", grid=expr_grid, options=HFOptions(max_iterations=2), mcdf=False)
+
+
+@pytest.mark.slow
+def test_pb_relativistic_mcdf_converges():
+    """Relativistic Pb 6p^2: the two-CSF J = 0 MCDF converges (it raised ConvergenceError
+    until the orbital SCF got its exact-curvature restart, EXACT_CURVATURE_RESTART in
+    nuatom.structure.mcdf: the 5p_1/2-6p_1/2 rotation, weights 2 and 2C1^2 = 1.86, is nearly
+    redundant for the model Hessian; about 50 s on a loaded two-core machine).
+
+    Checks, and why each can fail:
+    * E(MCDF) < E(AOC): the lowest level of Pb 6p^2 is J = 0 (3P0), so the MCDF minimum
+      lies below the configuration average (variational); measured 0.068263 Hartree below.
+      A converged upper root, or orbitals stuck at the overshoot of the default iteration,
+      would not be.
+    * |C1|^2 + |C2|^2 = 1 to 1e-12 (rounding): the returned mixing is a unit vector, as
+      every eigenvector of the 2x2 CSF matrix is, and the energy is its Rayleigh quotient
+      C^T H C (1e-9 Hartree: rounding of H ~ 2e4 Hartree) -- ties the stored energy,
+      matrix and coefficients together.
+    * Dominant 6p_1/2^2 CSF: strong spin-orbit coupling pushes the mixing from the LS
+      value |C1|^2 = 2/3 (non-relativistic limit) towards the jj limit 1 (Ge 0.721,
+      Sn 0.794, Pb 0.929, all nuatom); 0.9 < |C1|^2 < 0.97 fails for the LS mixing or for
+      a lost 6p_3/2^2 admixture.
+    * REGRESSION PINS (nuatom's own run, not independent): E(MCDF) = -20913.7470757 to
+      1e-6 Hartree and |C1| = 0.963644 to 1e-5. The orbital SCFs stop at their open-shell
+      noise floor (changes up to 1.7e-7 Hartree); two variants of the restart (exact
+      curvature on every rotation, or only where the model Hessian is below a quarter of
+      it) converged 1.2e-9 Hartree and 1.2e-7 in |C1| apart. The pins are ~1000 and ~100
+      times that, and catch any change of the converged state.
+    """
+    a = nuatom.atom("Pb")
+    assert a.configuration == "[Xe]4f14.5d10.6s2.6p2"
+    assert a.mcdf is not None
+    e_mcdf = a.mcdf.total_energy_hartree
+    assert e_mcdf < a.total_energy_hartree
+    c = np.array(a.mcdf.coefficients)
+    assert c @ c == pytest.approx(1.0, rel=0, abs=1e-12)
+    assert c @ a.mcdf.csf_hamiltonian_hartree @ c == pytest.approx(e_mcdf, rel=0, abs=1e-9)
+    assert 0.9 < c[0] ** 2 < 0.97
+    assert e_mcdf == pytest.approx(-20913.7470757, rel=0, abs=1e-6)
+    assert abs(c[0]) == pytest.approx(0.963644, rel=0, abs=1e-5)
+
+
+@pytest.mark.parametrize("element", ["Si", "Ge"])
+def test_mcdf_exact_curvature_restart_unused_where_the_default_converges(element, monkeypatch):
+    """The exact-curvature restart of the MCDF orbital SCF acts only where the default
+    iteration raises (Pb): Si and Ge converge without it and keep their results to the last
+    bit (checked when it was added: energies, coefficients and orbital energies of C, Si,
+    Ge, Sn and non-relativistic Ge and Pb unchanged). Fresh SCFs (no memory or disk cache);
+    fails if the curvature of the energy along a rotation is ever evaluated, i.e. if the
+    restart ran or became the default (checked: it then fails for both). Not C: it has no
+    second p_1/2 orbital, hence no open/closed rotation to curve."""
+    import nuatom.structure.atoms as atoms_module
+    import nuatom.structure.hf as hf_module
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("exact rotation curvature evaluated")
+
+    monkeypatch.setattr(hf_module, "_rotation_curvature", forbidden)
+    monkeypatch.setattr(atoms_module, "_MEMORY", {})
+    monkeypatch.setenv("NUATOM_CACHE_DIR", "off")
+    a = nuatom.atom(element)
+    assert a.mcdf is not None
