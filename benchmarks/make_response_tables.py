@@ -35,7 +35,9 @@ import nuatom
 from nuatom.response import reference_q_grid_keV, tabulate
 
 ELEMENTS = ("Ge", "Xe")
-T_MIN_KEV = {"Ge": 0.010, "Xe": 0.014}
+#: Below the outermost Koopmans threshold (Ge 7.2, Xe 12.0, Cs 3.5, I 10.6 eV): the first column
+#: is zero, so the table starts where the response does.
+T_MIN_KEV = {"Ge": 0.010, "Xe": 0.014, "Cs": 0.004, "I": 0.012}
 T_MAX_KEV = 30.0
 T_PER_DECADE = 12
 EDGE_OFFSET = 1.02

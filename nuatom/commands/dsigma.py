@@ -1,4 +1,4 @@
-"""``nuatom dsigma``: neutrino-impact ionization dσ/dT per atom (Ge, Xe)."""
+"""``nuatom dsigma``: neutrino-impact ionization dσ/dT per atom (any element up to U; tables for Ge, Xe, Cs, I)."""
 from __future__ import annotations
 
 from nuatom.neutrino import free
@@ -12,14 +12,15 @@ HELP = "dσ/dT per atom for ν + A -> ν' + A+ + e- (cm²/keV): ab initio (froze
 
 
 def add_arguments(p) -> None:
-    p.add_argument("element", help="Ge or Xe")
+    p.add_argument("element", help="element symbol or Z, 1..92 (packaged reference tables: Ge, Xe, Cs, I; "
+                                   "other elements compute every energy transfer)")
     p.add_argument("--process", default="weak", choices=xsec.PROCESSES,
                    help="weak (incl. charge radius/NSI), nmm, millicharge, charge-radius (photon terms "
                         "alone), or total (all, with interference)")
     p.add_argument("--flavor", default="nuebar", choices=sorted(FLAVORS))
     p.add_argument("--E-nu", dest="E_nu", type=float, required=True, help="neutrino energy in keV")
     p.add_argument("--T", dest="T", type=float_list, required=True,
-                   help="energy transfers in keV, comma-separated (Ge, Xe: interpolated between "
+                   help="energy transfers in keV, comma-separated (Ge, Xe, Cs, I: interpolated between "
                         "the reference table's nodes, never across a threshold; where it cannot "
                         "interpolate, and with --exact, the response is computed and cached, "
                         "1-30 s per value)")

@@ -51,7 +51,9 @@ def run(args) -> dict:
     out["theory_spread"] = None
     if args.theory:
         elements = [el for el, _ in exp.target.composition]
-        if all(el in ("Ge", "Xe") for el in elements):
+        from nuatom.neutrino.xsec import packaged_elements
+
+        if all(el in packaged_elements() for el in elements):
             out["theory_spread"] = sens.theory_spread(exp, args.criterion, seed_options=seed_opt)
         else:
             out["theory_spread"] = {"unavailable": f"no ab initio (DHF) tables for {'/'.join(elements)}"}

@@ -92,7 +92,7 @@ def _builtin_methods():
 
         _METHODS.setdefault("free", fea.dsigma_dT_free_atom)
         _METHODS.setdefault("fea", fea.dsigma_dT_fea)
-        # frozen-core DHF, interpolated from the packaged coupling-integral tables (Ge, Xe);
+        # frozen-core DHF, interpolated from the packaged coupling-integral tables (Ge, Xe, Cs, I);
         # "dhf" and "ab-initio" are two names of the same provider
         _METHODS.setdefault("ab-initio", xsec.table_provider)
         _METHODS.setdefault("dhf", xsec.table_provider)

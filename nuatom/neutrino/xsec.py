@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import functools
 import math
+import pathlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,7 +72,7 @@ __all__ = ["PROCESSES", "APPROXIMATIONS", "lepton_weights",
            "magnetic_weights", "momentum_transfer_range_keV", "FreeElectronResponse",
            "TableResponse", "dsigma_dT", "METHODS", "atomic_response", "ionization_dsigma_dT",
            "INTEGRAL_NAMES", "coupling_integrals", "dsigma_from_integrals", "IonizationTable",
-           "table_provider", "reference_response", "table_thresholds_keV",
+           "table_provider", "packaged_elements", "reference_response", "table_thresholds_keV",
            "interpolated_coupling_integrals", "kinematically_allowed", "INTERPOLATION_ERROR",
            "MIN_INTERPOLATION_NODES", "interpolation_limit_keV", "RIDGE_MARGIN",
            "LEAVE_ONE_OUT_TOLERANCE", "validated_segments"]
@@ -532,13 +533,12 @@ METHODS = ("ab-initio", "fea", "epa", "lpa")
 
 
 def _element_symbol(element) -> str:
-    """``element`` as a capitalised symbol (``"xe"`` -> ``"Xe"``, so that the packaged tables
-    are found whatever the case); ``ValueError`` if it is not a string."""
-    if not isinstance(element, str) or not element.strip():
-        raise ValueError(f"element = {element!r} is not an element symbol ('Ge', 'Xe'; FEA also "
-                         "'Cs', 'I')")
-    text = element.strip()
-    return text[:1].upper() + text[1:].lower()
+    """``element`` (symbol in any case, or Z) as its symbol (``"xe"`` -> ``"Xe"``, so that the
+    packaged tables are found whatever the case); ``ValueError`` naming the range 1..92."""
+    from nuatom.structure.atoms import element_Z  # deferred: keeps `import nuatom.neutrino` light
+    from nuatom.structure.configuration import ELEMENT_SYMBOLS
+
+    return ELEMENT_SYMBOLS[element_Z(element) - 1]
 
 
 def atomic_response(element: str, T_keV) -> TableResponse:
@@ -655,7 +655,7 @@ def validated_segments(element: str, table) -> np.ndarray | None:
     passed the interpolation benchmark (bool per interval, in the order of
     :func:`table_thresholds_keV`), from ``nuatom/data/response/interpolation_validation.json``
     (written by ``benchmarks/bench_xsec_interpolation.py validate``); ``None`` if the file
-    has no entry for ``element``."""
+    has no entry for ``element`` (:func:`ionization_dsigma_dT` then interpolates nowhere)."""
     entry = _interpolation_validation().get(_element_symbol(element))
     if entry is None:
         return None
@@ -785,8 +785,9 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
 
     Parameters
     ----------
-    element : str
-        'Ge' or 'Xe' (ab initio, EPA, LPA need a DHF atom; FEA also Cs, I).
+    element : str or int
+        Element symbol or Z, 1..92. Packaged reference tables: Ge, Xe, Cs, I; any other
+        element computes its DHF response at every ``T_keV`` (seconds to minutes each).
     process : {'weak', 'nmm', 'millicharge', 'charge-radius', 'total'}
     E_nu_keV : float
         Neutrino energy (keV).
@@ -801,12 +802,13 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
     fea_binding : {'edges', 'dhf'}
         FEA thresholds: measured X-ray edges or DHF Koopmans energies.
     exact : bool
-        ``False`` (default): where a packaged reference table exists (Ge, Xe; methods
+        ``False`` (default): where a packaged reference table exists (Ge, Xe, Cs, I; methods
         'ab-initio', 'epa', 'lpa'), the q-integrals are computed at the table's energy
         transfers and interpolated between them (:func:`interpolated_coupling_integrals`:
         never across a subshell threshold); the energy transfers it cannot interpolate
-        (outside 10 eV (Ge) / 14 eV (Xe) to 30 keV, between a threshold and the first node
-        above it, and next to the kinematic endpoint) are computed. At the table's nodes the
+        (outside the table's range, 4-14 eV to 30 keV, between a threshold and the first node
+        above it, next to the kinematic endpoint, and in intervals the benchmark did not
+        validate: all of Cs and I) are computed. At the table's nodes the
         result is the table's. Off them, measured against the exact computation
         (``benchmarks/bench_xsec_interpolation.py``): see ``INTERPOLATION_ERROR``.
         ``True``: the response is computed at every ``T_keV`` off the table's grid
@@ -847,9 +849,12 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
         continuum_energy("T_keV", T_in, "keV")  # memory budget of the continuum grids
         out[ok] = dsigma_dT(proc, E, T_in, atomic_response(element, T_in), nu, approximation=approximation)
         return out
+    segments_ok = validated_segments(element, table.table)
+    if segments_ok is None:  # a table the benchmark never measured: compute, do not trust
+        segments_ok = np.zeros(table_thresholds_keV(table.table).size + 1, bool)
     integrals, computed = interpolated_coupling_integrals(
         table, E, T_in, neutrino_mass_keV=nu.mass_keV, approximation=approximation,
-        segments_ok=validated_segments(element, table.table))
+        segments_ok=segments_ok)
     values = dsigma_from_integrals(integrals, proc, nu)
     if np.any(computed):
         T_now = T_in[computed]
@@ -871,6 +876,14 @@ def _broadcast_E_T(E_nu_keV, T_keV):
                          "broadcast; the valid range is arrays of one shape or scalars") from None
 
 
+_XSEC_DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "xsec"
+
+
+def packaged_elements() -> list[str]:
+    """Elements with a packaged :class:`IonizationTable` (``nuatom/data/xsec/<El>_integrals.npz``)."""
+    return sorted(p.name.split("_")[0] for p in _XSEC_DATA.glob("*_integrals.npz"))
+
+
 class IonizationTable:
     """Packaged coupling integrals (:func:`coupling_integrals`) of one element on a dense
     (E_ν, T) grid, for methods 'ab-initio', 'epa' and 'lpa'; interpolation gives dσ/dT for
@@ -884,8 +897,9 @@ class IonizationTable:
     approximated by a step. Outside the E grid: 0 below, constant above (dσ/dT becomes
     independent of E_ν for E_ν ≫ T). Below the T grid: 0. Above it (:meth:`dsigma_dT`
     only): the FEA with DHF thresholds times the ratio ab-initio/FEA at the last T node,
-    i.e. the atomic correction is frozen at its value there (≈1 for weak and magnetic
-    scattering at 30 keV).
+    taken separately for each part of the cross section (weak, magnetic, millicharge
+    photon term, and its interference with the weak amplitude), i.e. each atomic
+    correction is frozen at its value there (≈1 for weak and magnetic scattering at 30 keV).
     """
 
     def __init__(self, element: str, E_nu_keV, T_keV, integrals: dict, metadata: dict):
@@ -901,14 +915,15 @@ class IonizationTable:
 
     @classmethod
     def load(cls, element: str) -> "IonizationTable":
-        """The packaged table of ``element`` (Ge, Xe); ``ValueError`` if there is none."""
+        """The packaged table of ``element`` (Ge, Xe, Cs, I: :func:`packaged_elements`);
+        ``ValueError`` if there is none."""
         import json
-        import pathlib
 
-        key = {"ge": "Ge", "xe": "Xe"}.get(str(element).strip().lower())
-        path = pathlib.Path(__file__).resolve().parents[1] / "data" / "xsec" / f"{key}_integrals.npz"
-        if key is None or not path.exists():
-            raise ValueError(f"element = {element!r}: no packaged ionization table (one of Ge, Xe)")
+        key = _element_symbol(element)
+        path = _XSEC_DATA / f"{key}_integrals.npz"
+        if not path.exists():
+            raise ValueError(f"element = {element!r}: no packaged ionization table "
+                             f"(one of {', '.join(packaged_elements())})")
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["metadata"]))
             integrals = {m: {n: data[f"{m}__{n}"] for n in INTEGRAL_NAMES} for m in meta["methods"]}
@@ -950,14 +965,43 @@ class IonizationTable:
         out = dsigma_from_integrals(self.interpolate(E, T, method), process, nu)
         above = T > self.T_keV[-1]
         if np.any(above):
-            T_last = np.full(E.shape, self.T_keV[-1])
-            at_last = dsigma_from_integrals(self.interpolate(E, T_last, method), process, nu)
-            fea_last = self._fea_dhf(process, E, T_last, nu)
-            ratio = np.divide(at_last, fea_last, out=np.ones_like(at_last), where=fea_last != 0)
-            out = np.where(above, self._fea_dhf(process, E, T, nu) * ratio, out)
+            out = np.where(above, self._continuation(process, E, T, nu, method), out)
         # outside the kinematics (no neutrino left over) the cross section is 0: the
         # interpolation in E_nu between table nodes would otherwise leak across T = E_nu
         return np.where((T > 0) & (T < E - nu.mass_keV), out, 0.0)
+
+    def _continuation(self, process, E, T, nu, method):
+        """Above the last T node: each separately scaling part of dσ/dT is the FEA (DHF
+        thresholds) times its own ab initio/FEA ratio at the last node. One ratio for the
+        sum would be wrong wherever the mix of parts changes with T: the magnetic term
+        (∝ 1/T) is a larger share of the total at 30 keV than at MeV energies, so the
+        ratio of the total at 30 keV, carried to the MeV window of a CsI detector, leaked a
+        few 1e-4 of the weak rate into the magnetic signal (the TEXONO CsI μ_ν bound came
+        out 22 % weaker than FEA, its δ_Q bound 12 times stronger)."""
+        T_last = np.full(E.shape, self.T_keV[-1])
+        integrals_last = self.interpolate(E, T_last, method)
+
+        def scaled(part, neutrino):
+            ab_last = dsigma_from_integrals(integrals_last, part, neutrino)
+            fea_last = self._fea_dhf(part, E, T_last, neutrino)
+            ratio = np.divide(ab_last, fea_last, out=np.ones_like(ab_last), where=fea_last != 0)
+            return self._fea_dhf(part, E, T, neutrino) * ratio
+
+        if process != "total":
+            return scaled(process, nu)
+        out = scaled("weak", nu)
+        if nu.mu_nu_muB != 0.0:
+            out = out + scaled("nmm", nu)
+        if nu.delta_q != 0.0:
+            out = out + scaled("millicharge", nu)
+            # the interference of the photon and weak amplitudes, linear in δ_Q: the odd part
+            flip = nu.replace(delta_q=-nu.delta_q)
+            ab_last = 0.5 * (dsigma_from_integrals(integrals_last, "total", nu)
+                             - dsigma_from_integrals(integrals_last, "total", flip))
+            fea_last = 0.5 * (self._fea_dhf("total", E, T_last, nu) - self._fea_dhf("total", E, T_last, flip))
+            ratio = np.divide(ab_last, fea_last, out=np.ones_like(ab_last), where=fea_last != 0)
+            out = out + 0.5 * (self._fea_dhf("total", E, T, nu) - self._fea_dhf("total", E, T, flip)) * ratio
+        return out
 
     def _fea_dhf(self, process, E, T, nu):
         if process == "charge-radius":

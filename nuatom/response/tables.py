@@ -603,7 +603,7 @@ def reference_q_grid_keV() -> np.ndarray:
 
 
 def reference_table(element: str) -> ResponseTable:
-    """The packaged reference table of ``element`` ('Ge' or 'Xe'), summed over subshells.
+    """The packaged reference table of ``element`` (Ge, Xe, Cs or I), summed over subshells.
 
     Made by ``benchmarks/make_response_tables.py`` with the default options (see
     ``nuatom/data/response/REFERENCE.md`` for grids, physics choices and run time).

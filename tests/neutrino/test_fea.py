@@ -62,12 +62,11 @@ def test_zero_outside_kinematics_no_nan():
 
 
 def test_validation():
-    with pytest.raises(ValueError, match="element"):
-        fea.dsigma_dT_fea("Ar", "weak", 100.0, 1.0)
+    for bad in ("Xx", 0, 93, ""):
+        with pytest.raises(ValueError, match=r"element.*1\.\.92"):
+            fea.dsigma_dT_fea(bad, "weak", 100.0, 1.0)
     with pytest.raises(ValueError, match="binding"):
         fea.dsigma_dT_fea("Ge", "weak", 100.0, 1.0, binding="hydrogenic")
-    with pytest.raises(ValueError, match="dhf"):
-        fea.subshells("Cs", binding="dhf")
     with pytest.raises(ValueError, match="process"):
         fea.dsigma_dT_fea("Ge", "axion", 100.0, 1.0)
 
@@ -95,3 +94,48 @@ def test_dhf_binding_uses_koopmans_thresholds():
     weak_edges = fea.dsigma_dT_fea("Xe", "weak", 1000.0, T, "nue")
     np.testing.assert_allclose(weak_dhf / weak_edges, [44.0 / 48.0, 1.0], rtol=1e-12)
     np.testing.assert_allclose(weak_edges, 48.0 * free.dsigma_dT("weak", 1000.0, T, "nue"), rtol=1e-12)
+
+
+def test_configuration_rule_reproduces_the_stored_occupancies():
+    """Every element beyond the four of configurations.toml is built by the rule of that
+    file (ground configuration, closed j-subshells 2j+1, open shells split statistically,
+    xraydb edge names by order in the shell). The rule must give the stored lists back
+    exactly: label, occupancy and (where the file names one) edge."""
+    from nuatom.neutrino.fea import _configuration_subshells, _configurations
+    for el in fea.ELEMENTS:
+        stored = {r[0]: r for r in _configurations()[el]["subshells"]}
+        built = {r[0]: r for r in _configuration_subshells(el)}   # Madelung order: 4s before 3d
+        assert built.keys() == stored.keys()
+        assert all(built[k][2] == pytest.approx(stored[k][2], abs=1e-15) for k in stored)
+        assert all(built[k][1] == stored[k][1] for k in stored if stored[k][1])
+
+
+def test_every_element_up_to_uranium_has_Z_electrons_and_xraydb_edges():
+    """Z = 1..92 (issue 16): occupancies sum to Z, and every subshell whose edge xraydb
+    lists takes that edge (the Koopmans fallback is only for subshells xraydb lacks)."""
+    import xraydb
+    from nuatom.neutrino.fea import _configuration_subshells
+    from nuatom.structure.configuration import ELEMENT_SYMBOLS
+    for Z, symbol in enumerate(ELEMENT_SYMBOLS, start=1):
+        rows = _configuration_subshells(symbol)
+        assert sum(r[2] for r in rows) == pytest.approx(Z, abs=1e-12), symbol
+        assert len({r[0] for r in rows}) == len(rows), symbol
+        edges = xraydb.xray_edges(symbol)
+        assert rows[0][1] == "K" and "K" in edges, symbol
+    # Ar has every edge (K..M3): 6, 8, 14, 16 electrons above M3, M1, L2, L1, and Z x free above K
+    assert fea.effective_electrons("Ar", np.array([0.020, 0.0295, 0.26, 0.33, 3.3])) == pytest.approx([6, 8, 14, 16, 18])
+    free_atom = fea.dsigma_dT_free_atom(18, "weak", 1000.0, 3.3, "nue")
+    assert fea.dsigma_dT_fea("ar", "weak", 1000.0, 3.3, "nue") == pytest.approx(free_atom, rel=1e-14)
+
+
+def test_subshell_without_an_xraydb_edge_takes_its_koopmans_binding():
+    """Na 3s has no edge in xraydb (L3 is its last): the step sits at nuatom's DHF
+    Koopmans energy, 0.1821 Hartree = 4.955 eV (the measured first ionization energy,
+    5.139 eV, is 4 % higher: Koopmans without relaxation and correlation)."""
+    import nuatom
+    na = {s.label: s for s in fea.subshells("Na")}
+    assert na["3s"].edge == ""
+    koopmans_keV = -nuatom.atom("Na").orbital("3s_1/2").energy_hartree * nuatom.units.HARTREE_KEV
+    assert na["3s"].binding_keV == koopmans_keV
+    assert 4.9e-3 < koopmans_keV < 5.0e-3
+    assert na["2p3/2"].edge == "L3" and na["2p3/2"].binding_keV == pytest.approx(30.5e-3, abs=1e-12)
