@@ -808,7 +808,8 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
         never across a subshell threshold); the energy transfers it cannot interpolate
         (outside the table's range, 4-14 eV to 30 keV, between a threshold and the first node
         above it, next to the kinematic endpoint, and in intervals the benchmark did not
-        validate: all of Cs and I) are computed. At the table's nodes the
+        validate: Xe, Cs and I mostly below about 1 keV, where frozen-core shape resonances
+        are narrower than the node spacing) are computed. At the table's nodes the
         result is the table's. Off them, measured against the exact computation
         (``benchmarks/bench_xsec_interpolation.py``): see ``INTERPOLATION_ERROR``.
         ``True``: the response is computed at every ``T_keV`` off the table's grid

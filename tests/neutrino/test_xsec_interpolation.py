@@ -146,3 +146,15 @@ def test_validation_file_matches_the_tables():
     table = xsec.reference_response("Ge").table
     occupied = np.unique(np.searchsorted(xsec.table_thresholds_keV(table), table.T_keV))
     assert np.all(ok[occupied])
+
+
+def test_a_table_without_validation_entries_is_computed(monkeypatch):
+    """No entry in the validation file (a new table, e.g. before the benchmark has run)
+    means no interval is trusted: every energy transfer off the grid is computed, exactly
+    as with exact=True. (Before, a missing entry meant interpolating everywhere.)"""
+    T = [0.05]  # Ge, off the grid, in an interval that the file validates
+    interpolated = xsec.ionization_dsigma_dT("Ge", "weak", 1000.0, T)[0]
+    exact = xsec.ionization_dsigma_dT("Ge", "weak", 1000.0, T, exact=True)[0]
+    assert interpolated != pytest.approx(exact, rel=1e-9)  # the default did interpolate here
+    monkeypatch.setattr(xsec, "_interpolation_validation", lambda: {})
+    assert xsec.ionization_dsigma_dT("Ge", "weak", 1000.0, T)[0] == pytest.approx(exact, rel=1e-12)
