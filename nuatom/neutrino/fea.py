@@ -137,15 +137,20 @@ def subshells(element: str, binding: str = "edges") -> tuple:
         elif label in extra:
             B_eV = float(extra[label])
         else:
-            # nuatom labels s orbitals "4s1/2", the edge table "4s"
-            koopmans = {lab.replace("s1/2", "s"): B for lab, _, B in _koopmans(key)}
-            B_eV = koopmans[label] * 1e3
+            B_eV = _koopmans_by_edge_label(key)[label] * 1e3
             edge = ""
         out.append(Subshell(label, edge, float(occ), B_eV * 1e-3))
     total = sum(s.occupancy for s in out)
     if abs(total - Z) > 1e-9:
         raise ValueError(f"occupancies of {key} sum to {total}, not Z = {Z}")
     return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _koopmans_by_edge_label(symbol: str) -> dict:
+    """``{label: binding keV}`` of :func:`_koopmans` with the edge table's labels (nuatom
+    labels s orbitals "4s1/2", the table "4s")."""
+    return {label.replace("s1/2", "s"): B_keV for label, _, B_keV in _koopmans(symbol)}
 
 
 @lru_cache(maxsize=None)
