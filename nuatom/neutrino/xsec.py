@@ -55,6 +55,7 @@ approximation (FEA) lives in :mod:`nuatom.neutrino.fea`.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import pathlib
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from nuatom.neutrino import free
+from nuatom.neutrino import fea, free
 from nuatom.neutrino.properties import DEFAULT_NEUTRINO_MASS_KEV, NeutrinoProperties
 from nuatom import units as u
 from nuatom._validate import (choice, continuum_energy, finite_nonnegative_array,
@@ -532,13 +533,9 @@ def dsigma_from_integrals(integrals: dict, process: str, neutrino="nuebar"):
 METHODS = ("ab-initio", "fea", "epa", "lpa")
 
 
-def _element_symbol(element) -> str:
-    """``element`` (symbol in any case, or Z) as its symbol (``"xe"`` -> ``"Xe"``, so that the
-    packaged tables are found whatever the case); ``ValueError`` naming the range 1..92."""
-    from nuatom.structure.atoms import element_Z  # deferred: keeps `import nuatom.neutrino` light
-    from nuatom.structure.configuration import ELEMENT_SYMBOLS
-
-    return ELEMENT_SYMBOLS[element_Z(element) - 1]
+#: ``element`` (symbol in any case, or Z) as its symbol: the resolver of :mod:`nuatom.neutrino.fea`
+#: (``ValueError`` naming the range 1..92).
+_element_symbol = fea._element_key
 
 
 def atomic_response(element: str, T_keV) -> TableResponse:
@@ -643,9 +640,6 @@ def interpolation_limit_keV(E_nu_keV: float, neutrino_mass_keV: float = 0.0) -> 
 @functools.lru_cache(maxsize=1)
 def _interpolation_validation() -> dict:
     """``{element: entry}`` of ``nuatom/data/response/interpolation_validation.json`` (read once)."""
-    import json
-    import pathlib
-
     path = pathlib.Path(__file__).resolve().parents[1] / "data" / "response" / "interpolation_validation.json"
     return json.loads(path.read_text()).get("elements", {}) if path.exists() else {}
 
@@ -699,8 +693,6 @@ def interpolated_coupling_integrals(response: TableResponse, E_nu_keV: float, T_
     limit. Nodes at or above the limit are not used. Accuracy:
     ``benchmarks/bench_xsec_interpolation.py`` and :data:`INTERPOLATION_ERROR`.
     """
-    from scipy.interpolate import CubicSpline as _Spline
-
     appr, E, T = _validated(approximation, E_nu_keV, T_keV)
     m_nu = finite_scalar("neutrino_mass_keV", neutrino_mass_keV, "keV")
     nodes = response.table.T_keV
@@ -749,7 +741,7 @@ def interpolated_coupling_integrals(response: TableResponse, E_nu_keV: float, T_
                 out[name][here] = values[0]  # inf (massless millicharge) stays inf
                 continue
             y, back = curves[name]
-            out[name][here] = back(_Spline(x, y)(np.log(T[here])))
+            out[name][here] = back(CubicSpline(x, y)(np.log(T[here])))
     return out, computed
 
 
@@ -766,13 +758,11 @@ LEAVE_ONE_OUT_TOLERANCE = 0.2
 def _leave_one_out_error(x: np.ndarray, curves: dict) -> float:
     """Largest relative error of the spline through all nodes but one at that node, over the
     interior nodes and the integrals (``curves``: ``{name: (transformed values, back)}``)."""
-    from scipy.interpolate import CubicSpline as _Spline
-
     worst = 0.0
     for k in range(1, x.size - 1):
         rest = np.delete(np.arange(x.size), k)
         for y, back in curves.values():
-            predicted, actual = back(_Spline(x[rest], y[rest])(x[k])), back(y[k])
+            predicted, actual = back(CubicSpline(x[rest], y[rest])(x[k])), back(y[k])
             if actual != 0:
                 worst = max(worst, abs(predicted / actual - 1))
     return worst
@@ -825,7 +815,6 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
     E = _neutrino_energy(E_nu_keV)
     T = finite_nonnegative_array("T_keV", T_keV, "keV")
     if key == "fea":
-        from nuatom.neutrino import fea
         if proc == "charge-radius":
             E = finite_scalar("E_nu_keV", E_nu_keV, "keV")
             per_e = free.dsigma_dT_vector_axial(E, T, free.charge_radius_delta_gV(nu.r2_cm2), 0.0)
@@ -909,8 +898,6 @@ class IonizationTable:
         self.T_keV = np.asarray(T_keV, float)
         self.integrals = integrals
         self.metadata = metadata
-        from nuatom.neutrino import fea
-
         self._fea = fea
         self._n_nodes = fea.effective_electrons(element, self.T_keV, binding="dhf")
 
@@ -918,8 +905,6 @@ class IonizationTable:
     def load(cls, element: str) -> "IonizationTable":
         """The packaged table of ``element`` (Ge, Xe, Cs, I: :func:`packaged_elements`);
         ``ValueError`` if there is none."""
-        import json
-
         key = _element_symbol(element)
         path = _XSEC_DATA / f"{key}_integrals.npz"
         if not path.exists():
