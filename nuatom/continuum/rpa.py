@@ -109,6 +109,15 @@ the response): :math:`\\sum_c|T_c|^2 = -\\frac1\\pi\\,\\mathrm{Im}\\sum_c(f_c^\\
 i.e. :math:`\\sigma = \\frac{4\\pi\\omega}{c}\\mathrm{Im}\\,\\alpha(\\omega)` for E1, where ``f``, ``g``
 are the reduced sources of ``F`` and :math:`\\overline{F^\\dagger}`.
 
+*Dressed final states (many drives).* At finite momentum transfer one kernel serves every
+momentum and multipole kind, and only the amplitudes are wanted. Since :math:`\\tilde G` and
+:math:`W = K^N + v` are symmetric in the bilinear pairing above (up to the AOC weights,
+:math:`v = SF`), :math:`\\langle U_c|vz\\rangle = \\langle y_c|f\\rangle` with one solve per
+open channel, :math:`y_c = -(F/w_{a_c})(1 + \\tilde GW)^{-1}\\tilde G\\,vU_c`
+(:func:`_dressed_final_states`); every drive is then a radial integral, and all momenta one
+matrix product (:func:`_amplitudes_over_q`). :func:`rpa_multipoles_over_q` picks this route
+when it needs fewer solves than one per drive.
+
 With ``RPAOptions(induced=False)`` the induced potential (and with it the moved
 :math:`-Y^0_{aa}`) is switched off and the result is the frozen-core DHF cross section in
 the :math:`V^N` field, :func:`nuatom.continuum.photoionization.photoionization` with ``hole=False``.
@@ -165,6 +174,7 @@ from nuatom.numerics.grid import RadialGrid
 from nuatom.numerics.ode import integrate_outward
 from nuatom.continuum._induced import induced_potentials, induced_tables
 from nuatom.continuum.multipoles import KINDS, _pieces, _radial_weights, bessel_table, multipole_radial
+from nuatom.numerics.bessel import bessel_blocks
 from nuatom.continuum.results import PhotoResult
 from nuatom.units import ALPHA, BARN_CM2, BOHR_CM, C_AU, kev_to_hartree
 from nuatom._validate import positive_array
@@ -695,15 +705,27 @@ class _System:
             raise ValueError(f"kind = {kind!r} has parity {multipole_parity(self.J, kind)} at J = {self.J}; "
                              f"this kernel has parity {self.parity}")
         self.kind, self.gauge = kind, (gauge if kind == "E" else "velocity")
+        drives = self.drives(self.kind, self.gauge, self.bessel_row)
+        for i, c in enumerate(self.channels):
+            c.drive = {+1: (drives[i, 0, 0], drives[i, 0, 1]), -1: (drives[i, 1, 0], drives[i, 1, 1])}
+
+    def drives(self, kind, gauge, bessel_row, orbitals=None):
+        """Reduced sources of ``kind`` in every channel and sign, complex array
+        ``[channel, sign (+omega, -omega), P/Q, r]``; ``bessel_row[L]`` is :math:`j_L(qr)` on
+        the grid (any rows: the sources are linear in them). ``orbitals = (P, Q)`` of every
+        occupied orbital on another grid gives the sources on that grid."""
         orbs = self.atom.orbitals
-        for c in self.channels:
+        uP, uQ = orbitals if orbitals is not None else (self.uP, self.uQ)
+        out = np.zeros((len(self.channels), 2, 2, uP.shape[1]), dtype=complex)
+        for i, c in enumerate(self.channels):
             a = orbs[c.a]
-            fP, fQ = _drive_source(self.kind, self.J, self.gauge, self.omega, self.q, c.kappa, a.kappa,
-                                   self.uP[c.a], self.uQ[c.a], self.bessel_row, self.c2, "bra")
-            gP, gQ = _drive_source(self.kind, self.J, self.gauge, self.omega, self.q, a.kappa, c.kappa,
-                                   self.uP[c.a], self.uQ[c.a], self.bessel_row, self.c2, "ket")
+            out[i, 0] = _drive_source(kind, self.J, gauge, self.omega, self.q, c.kappa, a.kappa,
+                                      uP[c.a], uQ[c.a], bessel_row, self.c2, "bra")
+            gP, gQ = _drive_source(kind, self.J, gauge, self.omega, self.q, a.kappa, c.kappa,
+                                   uP[c.a], uQ[c.a], bessel_row, self.c2, "ket")
             ph = (-1) ** ((_two_j(a.kappa) - _two_j(c.kappa)) // 2)
-            c.drive = {+1: (fP, fQ), -1: (ph * gP, ph * gQ)}
+            out[i, 1, 0], out[i, 1, 1] = ph * gP, ph * gQ
+        return out
 
     def _build_self_terms(self, pots):
         """Monopole self-term of each channel that the hole potential does not already hold.
@@ -993,6 +1015,23 @@ def _continuum_on(fine, cont, inv_c2):
     return P, Q
 
 
+def _channel_continuum(sysm, i: int, cache: dict):
+    """``(continuum, bound P, bound Q on its grid, continuum on the kernel grid or None)`` of
+    channel ``i``, or None for a closed channel or a negligible continuum; kept in ``cache``."""
+    c = sysm.channels[i]
+    if c.energy[+1] <= 0:
+        return None
+    if i not in cache:
+        solver = sysm.channel_solvers[c.a]
+        cont = solver.solve(c.energy[+1], c.kappa)
+        if cont.negligible:
+            cache[i] = None
+        else:
+            Pb, Qb = solver.bound_on(cont.grid, c.label)
+            cache[i] = (cont, Pb, Qb, _continuum_on(sysm.grid, cont, sysm.c2) if sysm.options.induced else None)
+    return cache[i]
+
+
 def _open_amplitudes(sysm, z, cache: dict):
     """Reduced amplitudes ``{(label, kappa_bar): T}`` of the open channels for the current
     drive of ``sysm`` and its first-order orbitals ``z``, and the polarizability-route
@@ -1011,17 +1050,7 @@ def _open_amplitudes(sysm, z, cache: dict):
             dP, dQ = c.drive[s]
             zP, zQ = z[(i, s)]
             pol += -sysm.fill[c.a] * float(np.imag(np.sum(sysm.w * (np.conj(dP) * zP + c2 * np.conj(dQ) * zQ)))) / math.pi
-        if c.energy[+1] <= 0:
-            continue
-        if i not in cache:
-            solver = sysm.channel_solvers[c.a]
-            cont = solver.solve(c.energy[+1], c.kappa)
-            if cont.negligible:
-                cache[i] = None
-            else:
-                Pb, Qb = solver.bound_on(cont.grid, c.label)
-                cache[i] = (cont, Pb, Qb, _continuum_on(sysm.grid, cont, c2) if sysm.options.induced else None)
-        if cache[i] is None:
+        if _channel_continuum(sysm, i, cache) is None:
             continue
         cont, Pb, Qb, on_fine = cache[i]
         bessel = bessel_table(sysm.J + 1, [sysm.q], cont.grid.r)
@@ -1033,6 +1062,130 @@ def _open_amplitudes(sysm, z, cache: dict):
             T += complex(np.sum(sysm.w * (uP * vP + c2 * uQ * vQ)))
         amps[(c.label, c.kappa)] = T
     return amps, pol
+
+
+def _dressed_final_states(sysm, cache: dict) -> tuple[dict, int, float]:
+    r"""The correlation part of every open channel's amplitude as a linear functional of the drive.
+
+    The amplitude of channel ``c`` is :math:`T_c = \langle u_c|f_c\rangle + \langle U_c|v z\rangle`
+    with :math:`z = -(1 + \tilde G W)^{-1}\tilde G f` the solution for the drive ``f``
+    (:math:`W = K^N + v`, ``U_c`` the continuum orbital of ``c`` in the ``+`` slot of ``c``).
+    The Green's functions and the interaction are symmetric in the bilinear pairing
+    :math:`\langle x|y\rangle = \int (x_Py_P + c^{-2}x_Qy_Q)\,dr` up to the AOC weights
+    (:math:`v = SF` with ``S`` symmetric and :math:`F = \mathrm{diag}(w_a)` the filled
+    fractions), so
+
+    .. math:: \langle U_c|vz\rangle = \langle y_c|f\rangle,\qquad
+        y_c = \frac{F}{w_{a_c}}\Big[-(1 + \tilde GW)^{-1}\tilde G\,v U_c\Big],
+
+    one solve of the same linear system with the drive :math:`vU_c` per open channel,
+    whatever the operator and momentum (the "dressed final state"). Forward and adjoint
+    routes agree to the GMRES tolerance (tested, closed and open shells).
+
+    Returns ``({channel index: y[channel, sign, P/Q, r]}, matrix-vector products, largest
+    relative residual)``.
+    """
+    nch, n = len(sysm.channels), sysm.n
+    fill = np.array([sysm.fill[c.a] for c in sysm.channels])
+    saved = [c.drive for c in sysm.channels]
+    dressed, iterations, residual = {}, 0, 0.0
+    for i in range(nch):
+        entry = _channel_continuum(sysm, i, cache)
+        if entry is None:
+            continue
+        uP, uQ = entry[3]
+        U = np.zeros((nch, 2, 2, n), dtype=complex)
+        U[i, 0, 0], U[i, 0, 1] = uP, uQ
+        vU = sysm.induced_array(U.ravel())
+        for j, c in enumerate(sysm.channels):
+            c.drive = {+1: (vU[j, 0, 0], vU[j, 0, 1]), -1: (vU[j, 1, 0], vU[j, 1, 1])}
+        x, its, res = sysm.solve()
+        iterations += its
+        residual = max(residual, res)
+        dressed[i] = x.reshape(nch, 2, 2, n) * (fill / fill[i])[:, None, None, None]
+    for c, d in zip(sysm.channels, saved):
+        c.drive = d
+    return dressed, iterations, residual
+
+
+#: momenta per block of the adjoint route: one pairing grid (resolving the block's largest
+#: momentum) and one Bessel table ((J + 2) x block x grid) per block
+_Q_BLOCK = 32
+
+
+def _pairing_grid(sysm, q_max: float):
+    """Grid over the bound orbitals (``r`` up to the kernel's bound extent) resolving the open
+    continua and :math:`j_L(q_{max}r)`, as the frozen engine's integration grid, with the
+    occupied orbitals on it: ``(grid, P[orbital, r], Q[orbital, r])``. The kernel's own grid
+    only has to resolve the continua (the adjoint route never puts a momentum on it)."""
+    p_max = max((momentum_au(c.energy[+1], sysm.c2) for c in sysm.channels if c.energy[+1] > 0), default=0.0)
+    energy = max(0.5 * (p_max + q_max) ** 2, max(c.energy[+1] for c in sysm.channels), 1e-3)
+    grid = sysm.ref.continuum_grid(energy, float(sysm.grid.r[sysm.nb - 1]))[0]
+    full = [sysm.ref._full_orbital(grid, o) for o in sysm.atom.orbitals]
+    return grid, np.array([f[0] for f in full]), np.array([f[1] for f in full])
+
+
+def _amplitudes_over_q(sysm, kinds, qs: np.ndarray, dressed: dict | None, cache: dict) -> dict:
+    r"""``{kind: [{(label, kappa_bar): T} per momentum]}`` (velocity gauge).
+
+    :math:`T_c(q) = \langle u_c|f_c(q)\rangle + \langle y_c|f(q)\rangle`: the bare element plus,
+    when ``dressed`` is given, the correlation part (:func:`_dressed_final_states`). The drive
+    is linear in the Bessel functions, :math:`f(q) = \sum_L j_L(qr)\,g_L(r)` with
+    momentum-independent :math:`g_L` (the unit-row sources of :meth:`_System.drives`), so
+    :math:`T_c(q) = \sum_L\int j_L(qr)\,d_{c,L}(r)\,dr` with one transition density
+    :math:`d_{c,L}` per channel and ``L``, and every momentum is one matrix product. The
+    densities are formed where their factors are resolved (``y`` on the kernel's grid, the
+    continuum and bound orbitals on a pairing grid, :func:`_pairing_grid`) and integrated on
+    the pairing grid of each block of momenta, which resolves its :math:`j_L(qr)`."""
+    orbs = sysm.atom.orbitals
+    c2 = sysm.c2
+    L_max = sysm.J + 1
+    out = {kind: [dict() for _ in qs] for kind in kinds}
+    open_channels = [i for i in range(len(sysm.channels)) if _channel_continuum(sysm, i, cache) is not None]
+    if not open_channels:
+        return out
+    # correlation densities on the kernel's grid, once for all blocks
+    kernel_densities = {}
+    for kind in kinds if dressed else ():
+        for L in range(L_max + 1):
+            unit = np.zeros((L_max + 1, sysm.n))
+            unit[L] = 1.0
+            D = sysm.drives(kind, "velocity", unit)
+            if not np.any(D):
+                continue
+            for i in open_channels:
+                if i in dressed:
+                    y = dressed[i]
+                    kernel_densities[(kind, i, L)] = (y[:, :, 0] * D[:, :, 0] + c2 * y[:, :, 1] * D[:, :, 1]).sum(axis=(0, 1))
+    values = {(kind, i): np.zeros(qs.size, dtype=complex) for kind in kinds for i in open_channels}
+    order = np.argsort(qs)
+    for start in range(0, qs.size, _Q_BLOCK):
+        index = order[start:start + _Q_BLOCK]
+        block = qs[index]
+        grid, pP, pQ = _pairing_grid(sysm, float(block.max()))
+        conts = {i: _continuum_on(grid, cache[i][0], c2) for i in open_channels}
+        bessel = bessel_blocks(L_max, block, grid.r)
+        for kind in kinds:
+            for L in range(L_max + 1):
+                unit = np.zeros((L_max + 1, grid.r.size))
+                unit[L] = 1.0
+                for i in open_channels:
+                    c = sysm.channels[i]
+                    fP, fQ = _drive_source(kind, sysm.J, "velocity", sysm.omega, sysm.q, c.kappa, orbs[c.a].kappa,
+                                           pP[c.a], pQ[c.a], unit, c2, "bra")
+                    uP, uQ = conts[i]
+                    density = uP * fP + c2 * uQ * fQ
+                    d = kernel_densities.get((kind, i, L))
+                    if d is not None:
+                        density = density + (sysm.grid.interpolate_at(np.ascontiguousarray(d.real), grid.r)
+                                             + 1j * sysm.grid.interpolate_at(np.ascontiguousarray(d.imag), grid.r))
+                    if np.any(density):
+                        values[(kind, i)][index] += bessel[L] @ (grid.weights * density)
+    for (kind, i), v in values.items():
+        c = sysm.channels[i]
+        for iq in range(qs.size):
+            out[kind][iq][(c.label, c.kappa)] = complex(v[iq])
+    return out
 
 
 @dataclass
@@ -1124,12 +1277,21 @@ def rpa_multipoles(atom, omega_hartree: float, q_au: float, *, J: int, kinds=("C
 
 
 def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C", "L"),
-                          options: RPAOptions = RPAOptions()) -> list:
+                          options: RPAOptions = RPAOptions(),
+                          route: Literal["auto", "adjoint", "forward"] = "auto") -> list:
     """:func:`rpa_multipoles` at many momenta with one kernel.
 
     The kernel (grid, Green's functions, static exchange, induced couplings, continuum
-    orbitals) is built once for ``(omega, J, parity)``; each momentum and kind is one more
-    GMRES solve, started from the solution at the previous momentum of the same kind.
+    orbitals) is built once for ``(omega, J, parity)``. Two routes give the same amplitudes
+    (to the GMRES tolerance, tested):
+
+    * ``"forward"``: one GMRES solve per momentum and kind, started from the solution at the
+      previous momentum of the same kind;
+    * ``"adjoint"``: one solve per open channel, for its dressed final state
+      (:func:`_dressed_final_states`), after which every momentum and kind is a radial
+      integral. The number of solves no longer grows with the momenta and kinds.
+
+    ``"auto"`` takes the route with fewer solves.
 
     Parameters
     ----------
@@ -1137,14 +1299,20 @@ def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C
         As :func:`rpa_multipoles`.
     q_au : array_like
         Momentum transfers (bohr^-1, > 0), solved in the given order (sorted input makes
-        the warm starts effective).
+        the warm starts of the forward route effective).
+    route : {"auto", "adjoint", "forward"}
+        How the amplitudes are obtained (above).
 
     Returns
     -------
     list of RPAMultipoles
         One per momentum; ``seconds`` is the wall time of that momentum (the first one
-        includes the kernel set-up).
+        includes the kernel set-up). On the adjoint route ``iterations`` and ``residual``
+        are those of all the dressed-final-state solves, the same for every kind and momentum,
+        and the first momentum carries all the time.
     """
+    if route not in ("auto", "adjoint", "forward"):
+        raise ValueError(f"route = {route!r} is not one of 'auto', 'adjoint', 'forward'")
     t0 = time.perf_counter()
     omega = float(omega_hartree)
     if not (omega > 0 and math.isfinite(omega)):
@@ -1165,11 +1333,30 @@ def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C
     parities = {multipole_parity(int(J), k) for k in kinds}
     if len(parities) > 1:
         raise ValueError(f"kinds = {kinds} mix parities at J = {J}; solve each parity separately")
-    sysm = _System(atom, omega, int(J), kinds[0], "velocity", options, False, q_au=float(qs[0]),
-                   q_max_au=float(qs.max()))
     orbs = atom.orbitals
+    parity = multipole_parity(int(J), kinds[0])
+    n_open = sum(len(_kernel_channels(o.kappa, int(J), parity)) for o in orbs
+                 if o.n >= options.min_n and o.energy_hartree + omega > 0)
+    if route == "auto":
+        route = "adjoint" if n_open < qs.size * len(kinds) else "forward"
+    adjoint = route == "adjoint" or not options.induced
+    # the adjoint route puts no momentum on the kernel's grid (see _pairing_grid)
+    sysm = _System(atom, omega, int(J), kinds[0], "velocity", options, False, q_au=float(qs[0]),
+                   q_max_au=None if adjoint else float(qs.max()))
     fill = {orbs[i].label: float(sysm.fill[i]) for i in sysm.active}
     cache: dict = {}
+    if adjoint:
+        dressed, its, res = (_dressed_final_states(sysm, cache) if options.induced and sysm.open
+                             else ({}, 0, 0.0))
+        per_kind = _amplitudes_over_q(sysm, kinds, qs, dressed, cache)
+        out = []
+        for iq, q in enumerate(qs):
+            t1 = time.perf_counter()
+            out.append(RPAMultipoles(omega, float(q), int(J), sysm.parity,
+                                     {kind: per_kind[kind][iq] for kind in kinds}, fill,
+                                     {kind: its for kind in kinds}, {kind: res for kind in kinds}, t1 - t0))
+            t0 = t1
+        return out
     previous: dict = {}
     out = []
     for q in qs:

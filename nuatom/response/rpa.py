@@ -27,8 +27,13 @@ high multipoles and the high energy transfers approach. (An earlier assembly on 
 weak current's parity-mixing sums (``E`` with ``M5``, ``E5`` with ``M``) come from one
 kernel, since both partners share its parity.
 
-Status: per point ``(T, q)``; packaged RPA tables and the ``method="rpa"`` default of the
-cross sections are not built yet (they still use the frozen core).
+Cost: the dressed amplitudes of a kernel come from one linear solve per open channel (its
+dressed final state, :func:`nuatom.continuum.rpa.rpa_multipoles_over_q`, route
+``"adjoint"``), after which every momentum and kind is a radial integral; so a point's cost
+hardly grows with the number of momenta.
+
+Status: per energy transfer, any momenta; packaged RPA tables and the ``method="rpa"``
+default of the cross sections are not built yet (they still use the frozen core).
 """
 from __future__ import annotations
 
@@ -63,11 +68,18 @@ class RPAResponseOptions:
     frozen : ResponseOptions
         Options of the frozen-core engine for the all-``J`` base; ``hole`` must be True
         (the field of the ion, which the RPA holds at every rank: module docstring).
+    route : {"auto", "adjoint", "forward"}
+        How the dressed amplitudes are solved for
+        (:func:`nuatom.continuum.rpa.rpa_multipoles_over_q`): one solve per open channel
+        (adjoint, the dressed final states) or one per momentum and kind (forward); the
+        results agree to the discretisation of the solve (1e-5 measured). ``"auto"`` takes
+        the route with fewer solves.
     """
 
     J_max: int = 3
     rpa: RPAOptions = RPAOptions()
     frozen: ResponseOptions = ResponseOptions(hole=True)
+    route: str = "auto"
 
     def __post_init__(self):
         if int(self.J_max) != self.J_max or self.J_max < 0:
@@ -76,6 +88,8 @@ class RPAResponseOptions:
             raise ValueError("frozen.hole must be True: the RPA holds the ion's field (its hole) at every J")
         if not self.rpa.induced:
             raise ValueError("rpa.induced must be True (induced=False is the frozen core)")
+        if self.route not in ("auto", "adjoint", "forward"):
+            raise ValueError(f"route = {self.route!r} is not one of 'auto', 'adjoint', 'forward'")
 
 
 def _parity_groups(J: int, kinds) -> list[tuple]:
@@ -88,7 +102,7 @@ def _parity_groups(J: int, kinds) -> list[tuple]:
 
 
 def rpa_multipole_sums(atom, T_hartree: float, q_au, *, J_values, kinds=KINDS,
-                       options: RPAOptions = RPAOptions()) -> dict:
+                       options: RPAOptions = RPAOptions(), route: str = "auto") -> dict:
     """Bilinear sums of the RPA-dressed multipoles of the given ranks only.
 
     Parameters
@@ -106,6 +120,8 @@ def rpa_multipole_sums(atom, T_hartree: float, q_au, *, J_values, kinds=KINDS,
     options : RPAOptions
         ``induced=False`` gives the frozen-core sums of the same ranks (``hole=True``: in
         the field of the ion, as the engine's method ``"dhf"``).
+    route : {"auto", "adjoint", "forward"}
+        Passed to :func:`nuatom.continuum.rpa.rpa_multipoles_over_q`.
 
     Returns
     -------
@@ -119,7 +135,8 @@ def rpa_multipole_sums(atom, T_hartree: float, q_au, *, J_values, kinds=KINDS,
     out: dict = {}
     for J in J_values:
         for group in _parity_groups(int(J), kinds):
-            results = rpa_multipoles_over_q(atom, T_hartree, q[order], J=int(J), kinds=group, options=options)
+            results = rpa_multipoles_over_q(atom, T_hartree, q[order], J=int(J), kinds=group, options=options,
+                                            route=route)
             for iq, r in zip(order, results):
                 for ib, (x, y) in enumerate(basis):
                     if x not in group or y not in group:
@@ -202,7 +219,8 @@ def rpa_response_point(atom, T_hartree: float, q_au, *, kinds=KINDS,
     kinds = tuple(k for k in KINDS if k in kinds)
     basis = basis_for(kinds)
     J_values = range(options.J_max + 1)
-    dressed = rpa_multipole_sums(atom, T, q, J_values=J_values, kinds=kinds, options=options.rpa)
+    dressed = rpa_multipole_sums(atom, T, q, J_values=J_values, kinds=kinds, options=options.rpa,
+                                 route=options.route)
     bare = rpa_multipole_sums(atom, T, q, J_values=J_values, kinds=kinds,
                               options=dataclasses.replace(options.rpa, induced=False, hole=True))
     frozen, rpa, correction, info = {}, {}, {}, {}
