@@ -18,16 +18,24 @@ stages of the calculation by the module and function it belongs to:
 * everything else (numpy and Python overhead not attributable above) under ``other``.
 
 Measured (2026-12-04, Ar, T = 100 eV, 2 momenta, all kinds, J <= 1 dressed, niced on the
-loaded 2-core machine, so the 1,307 s are inflated; the shares are what matters):
-induced potentials 41 % (``_induced_kernel`` alone 27 %), GMRES and its inner products
-21 % (scipy's ``gmres`` own time 15 %: the Arnoldi orthogonalisation of long vectors),
-the radial cumulative integrals of the Green's functions and of Y^k 10 %
-(``numerics/grid._damped_cumulative_kernel``), Green's function application 5 % plus
-``dirac.apply`` 4 %, continuum orbitals 2 %, radial integrals and multipoles 1 %, kernel
-set-up < 1 %. Unlike the frozen-core tables (60 % continuum orbitals), the RPA's time is
-the iterative solve: each GMRES iteration pays one induced-potential evaluation per
-channel pair. The levers are fewer iterations (a preconditioner, block solves over the
-momenta) and a cheaper induced kernel, not the continuum.
+loaded 2-core machine, so the 1,307 s are inflated; the shares are what matters), with one
+GMRES solve per momentum and kind (the forward route): induced potentials 41 %
+(``_induced_kernel`` alone 27 %), GMRES and its inner products 21 %, the radial cumulative
+integrals of the Green's functions and of Y^k 10 %, Green's function application 5 % plus
+``dirac.apply`` 4 %, continuum orbitals 2 %, radial integrals and multipoles 1 %. Each GMRES
+iteration pays one induced-potential evaluation per channel pair, so the lever was the
+number of solves.
+
+Measured (2026-12-05, same atom and T, 16 momenta 0.2-20 bohr^-1, all kinds, J <= 3
+dressed, with a second job on the other core) after the switch to the dressed final states
+(the adjoint route: one solve per open channel of each kernel, then every momentum as a
+radial integral): **49.7 s** in all. Induced potentials 40 % (``_induced_kernel`` 11.7 s,
+``_exchange_kernel`` 6.1 s), the bound channels' Green's functions about 15 s
+(``dirac.apply`` with its damped cumulative integrals, 9.1 s of them; this run filed them
+under "other", which the stage table now assigns), GMRES's own work 10 %, radial integrals
+2 %, continuum orbitals 2 %. The time is now almost all matrix-vector products of the
+dressed-final-state solves (about 10 per solve), and it no longer grows with the number of
+momenta.
 
 Usage (one core; prints a table)::
 
@@ -56,6 +64,10 @@ from nuatom.units import HARTREE_EV
 STAGES = (
     ("RPA Green's functions", lambda f, n: "continuum/rpa" in f and ("Green" in n or n in ("apply", "projected_green",
                                                                                            "_cumulative_c"))),
+    # the bound channels' Green's functions (structure/dirac.GreenFunction) and their
+    # damped cumulative integrals
+    ("RPA Green's functions", lambda f, n: ("structure/dirac" in f and n == "apply")
+     or ("numerics/grid" in f and n in ("_damped_cumulative_kernel", "damped_cumulative_from_right"))),
     ("RPA induced potentials", lambda f, n: ("continuum/rpa" in f or "continuum/_induced" in f)
      and n in ("induced", "exchange", "_yk", "induced_coefficient", "_exchange_ks", "induced_array", "_c_component")),
     ("RPA induced potentials", lambda f, n: "continuum/_induced" in f or "structure/coulomb" in f),
