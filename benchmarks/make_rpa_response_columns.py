@@ -13,7 +13,8 @@ as a radial integral), and adds it to the packaged DHF column:
 :math:`S^{\\rm RPA} = S^{\\rm DHF}_{\\rm table} + \\Delta S`, the assembly of
 :mod:`nuatom.response.rpa`. The result is a :class:`nuatom.response.ResponseTable` (summed
 over subshells) at those T only, written to ``OUT/{element}_rpa_columns.npz`` with the
-correction, the wall time of each column and the engine revision in its metadata. It is
+wall time of each column and the engine revision in its metadata (a later run adds its
+columns to the file's earlier ones). It is
 *not* a full table: the RPA costs minutes per T (see the printed timings), so only chosen
 columns are made.
 
@@ -91,30 +92,37 @@ def main(argv=None) -> int:
             columns[j] = col
             print(json.dumps({"element": args.element, "T_eV": round(col["T_keV"] * 1e3, 2),
                               "seconds": round(col["seconds"], 1)}), flush=True)
-    basis = columns[nodes[0]]["basis"]
-    index = [dhf.basis.index(b) for b in basis]
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{args.element}_rpa_columns.npz"
+    corrections = {j: (columns[j]["basis"], columns[j]["correction_per_keV"], columns[j]["seconds"]) for j in nodes}
+    if path.exists():
+        # keep the columns of earlier runs that this run did not recompute
+        old = ResponseTable.load(path)
+        for n, t in enumerate(old.T_keV):
+            j = int(np.argmin(np.abs(dhf.T_keV - t)))
+            if j not in corrections:
+                corrections[j] = (dhf.basis, old.sums_per_keV[0, :, n] - dhf.sums_per_keV[0, :, j],
+                                  old.metadata["rpa_column_seconds"][n])
+    nodes = sorted(corrections)
     sums = dhf.sums_per_keV[:, :, nodes, :].copy()
     correction = np.zeros((len(dhf.basis), len(nodes), dhf.q_keV.size))
     for n, j in enumerate(nodes):
-        correction[index, n, :] = columns[j]["correction_per_keV"]
+        basis, values, _ = corrections[j]
+        correction[[dhf.basis.index(b) for b in basis], n, :] = values
     sums[0] += correction
     metadata = dict(dhf.metadata)
     metadata.update({
         "method": "rpa: " + metadata.get("method", "") + "; plus the RRPA correction of the multipoles "
                   f"J <= {args.J_max} of every current (nuatom.response.rpa, adjoint route)",
         "rpa_J_max": args.J_max, "rpa_engine_revision": ENGINE_REVISION,
-        "rpa_column_seconds": [columns[j]["seconds"] for j in nodes],
-        "rpa_correction_per_keV_norm": [float(np.abs(correction[:, n]).max()) for n in range(len(nodes))],
-        "generator": f"benchmarks/make_rpa_response_columns.py {args.element} {args.T_eV} --J-max {args.J_max}",
+        "rpa_column_seconds": [corrections[j][2] for j in nodes],
+        "generator": f"benchmarks/make_rpa_response_columns.py {args.element} T_eV --J-max {args.J_max}",
     })
     table = ResponseTable(T_keV=dhf.T_keV[nodes], q_keV=dhf.q_keV, subshells=dhf.subshells,
                           binding_keV=dhf.binding_keV, basis=dhf.basis, sums_per_keV=sums,
                           kappa_max=dhf.kappa_max[:, nodes], J_max=dhf.J_max[:, nodes],
                           converged=dhf.converged[:, nodes], metadata=metadata)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = table.save(args.out / f"{args.element}_rpa_columns.npz")
-    np.savez_compressed(args.out / f"{args.element}_rpa_correction.npz", T_keV=dhf.T_keV[nodes], q_keV=dhf.q_keV,
-                        correction_per_keV=correction, basis=np.array(["-".join(b) for b in dhf.basis]))
+    table.save(path)
     print(f"-> {path}")
     return 0
 

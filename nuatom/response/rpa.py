@@ -32,8 +32,11 @@ dressed final state, :func:`nuatom.continuum.rpa.rpa_multipoles_over_q`, route
 ``"adjoint"``), after which every momentum and kind is a radial integral; so a point's cost
 hardly grows with the number of momenta.
 
-Status: per energy transfer, any momenta; packaged RPA tables and the ``method="rpa"``
-default of the cross sections are not built yet (they still use the frozen core).
+Status: per energy transfer, any momenta. Packaged: RPA *columns* at a few nodes of the
+reference tables (:func:`nuatom.response.tables.rpa_reference_columns`, made by
+``benchmarks/make_rpa_response_columns.py``; 12-20 minutes per column on one core). Full RPA
+tables and the ``method="rpa"`` default of the cross sections are not built yet (they still
+use the frozen core).
 """
 from __future__ import annotations
 

@@ -618,3 +618,26 @@ def reference_table(element: str) -> ResponseTable:
         available = sorted(p.stem for p in path.parent.glob("*.npz"))
         raise ValueError(f"element = {element!r}: no packaged response table (available: {available})")
     return ResponseTable.load(path)
+
+
+def rpa_reference_columns(element: str) -> ResponseTable:
+    """Packaged RPA response columns of ``element`` (Ge, Xe) at a few energy transfers.
+
+    Each column is the frozen-core reference column of :func:`reference_table` at that
+    energy transfer (one of its nodes; all 378 momenta) plus the RRPA correction of the
+    multipoles :math:`J \\le 3` of every current (:mod:`nuatom.response.rpa`). Made by
+    ``benchmarks/make_rpa_response_columns.py``; see ``nuatom/data/response/REFERENCE.md``
+    for the nodes, run times and checks. They are **columns, not a table**: the RPA costs
+    minutes per energy transfer, so only chosen nodes are packaged, and cross sections from
+    them (:class:`nuatom.neutrino.xsec.TableResponse`) exist at those energy transfers only.
+
+    Raises
+    ------
+    ValueError
+        If no RPA columns are packaged for ``element``.
+    """
+    path = pathlib.Path(__file__).resolve().parents[1] / "data" / "response" / "rpa" / f"{element}.npz"
+    if not path.exists():
+        available = sorted(p.stem for p in path.parent.glob("*.npz"))
+        raise ValueError(f"element = {element!r}: no packaged RPA response columns (available: {available})")
+    return ResponseTable.load(path)

@@ -1,0 +1,83 @@
+"""The packaged RPA response columns (nuatom/data/response/rpa, nuatom.response.rpa_reference_columns).
+
+Each column is the frozen-core reference column plus the RRPA correction of J <= 3, made by
+benchmarks/make_rpa_response_columns.py. Check: the real-photon point against the RRPA
+photoionization of nuatom.photoionization(method="rpa"), another code path (the forward
+RRPA solve of the E1 photon operator at q = omega/c), itself checked against Henke's
+measurement-based data in tests/continuum/test_rpa_data.py.
+"""
+import numpy as np
+import pytest
+
+import nuatom
+from nuatom import units as u
+from nuatom.neutrino import xsec
+from nuatom.response import reference_table, rpa_reference_columns
+from nuatom.response.tables import ENGINE_REVISION
+
+ELEMENTS = ("Ge", "Xe")
+
+
+@pytest.mark.parametrize("element", ELEMENTS)
+def test_rpa_columns_are_nodes_of_the_reference_table(element):
+    rpa = rpa_reference_columns(element)
+    dhf = reference_table(element)
+    assert rpa.metadata["rpa_engine_revision"] == ENGINE_REVISION
+    assert rpa.metadata["rpa_J_max"] == 3
+    assert rpa.metadata["method"].startswith("rpa")
+    np.testing.assert_array_equal(rpa.q_keV, dhf.q_keV)
+    for T in rpa.T_keV:
+        assert np.min(np.abs(dhf.T_keV - T)) == 0.0
+    assert np.all(np.isfinite(rpa.sums_per_keV))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("element", ELEMENTS)
+def test_rpa_columns_reproduce_rrpa_photoionization(element):
+    """sigma_gamma(omega) = 2 pi^2 alpha R11+22(T = omega, q = omega)/omega from the RPA
+    columns against nuatom.photoionization(method="rpa") computed here at the same energy:
+    E1 by the forward RRPA solve of the photon operator at q = omega/c (its own kernel
+    grid, no pairing grid, no table), higher multipoles from the frozen core, as the columns
+    hold above J = 3. The issue's acceptance is 1 %. Asserted 1e-3: the two routes solve on
+    different kernel grids, and each carries the discretisation error of the solve at the
+    default step_limit, 1e-3 (measured on Ne between step_limit 0.1 and 0.025,
+    tests/continuum/test_rpa_finite_q.py); the columns' spline in ln q adds 4e-6 (the same
+    spline on the frozen-core table against the frozen-core photoionization). Measured:
+    Ge 6.9e-7 (98.5 eV) and 1.7e-5 (309.2 eV), Xe 7.1e-7 (115.4 eV) and 1.3e-4 (301.0 eV)."""
+    atom = nuatom.atom(element)
+    rpa = rpa_reference_columns(element)
+    resp = xsec.TableResponse(rpa)
+    photo = nuatom.photoionization(atom, rpa.T_keV, method="rpa").sigma_barn
+    for T, sigma_photo in zip(rpa.T_keV, photo):
+        R1122 = resp.evaluate(T, [T])["V"]["R1122"][0]
+        sigma = 2 * np.pi**2 * u.ALPHA * R1122 / T * u.HBARC_KEV_CM_SQ / u.BARN_CM2
+        assert sigma == pytest.approx(sigma_photo, rel=1e-3), (element, T)
+
+
+def test_rpa_columns_reject_unknown_elements():
+    with pytest.raises(ValueError, match="element"):
+        rpa_reference_columns("Pb")
+
+
+#: dσ/dT RPA/DHF at E_nu = 1 MeV (reactor antineutrinos) from the packaged columns, as the RRPA
+#: chapter prints them: nuatom's own run (benchmarks/make_rpa_response_columns.py,
+#: 2026-12-05), a regression pin, not an independent check.
+DSIGMA_RATIOS = {
+    ("Ge", 98.5): {"weak": 0.91469, "nmm": 0.82458},
+    ("Ge", 309.2): {"weak": 0.97752, "nmm": 0.97691},
+    ("Xe", 115.4): {"weak": 1.04465, "nmm": 1.34096},
+    ("Xe", 301.0): {"weak": 0.98140, "nmm": 0.98055},
+}
+
+
+@pytest.mark.parametrize("key", sorted(DSIGMA_RATIOS))
+def test_rpa_over_dhf_cross_section_ratios(key):
+    # tolerance 1e-4: the pins carry five digits
+    element, T_eV = key
+    cols, dhf = rpa_reference_columns(element), reference_table(element)
+    T = float(cols.T_keV[np.argmin(np.abs(cols.T_keV * 1e3 - T_eV))])
+    a = xsec.coupling_integrals(1000.0, [T], xsec.TableResponse(cols))
+    b = xsec.coupling_integrals(1000.0, [T], xsec.TableResponse(dhf))
+    weak = xsec.dsigma_from_integrals(a, "weak")[0] / xsec.dsigma_from_integrals(b, "weak")[0]
+    assert weak == pytest.approx(DSIGMA_RATIOS[key]["weak"], rel=1e-4)
+    assert a["M"][0] / b["M"][0] == pytest.approx(DSIGMA_RATIOS[key]["nmm"], rel=1e-4)
