@@ -7,7 +7,7 @@ of every current,
 
 .. math:: \\Delta S_{XY}(T, q) = \\sum_a\\big[S^{\\rm RPA}_{XY,J\\le J_{\\max}} - S^{\\rm DHF}_{XY,J\\le J_{\\max}}\\big],
 
-with :func:`nuatom.response.rpa.rpa_multipole_sums` (the dressed amplitudes by the adjoint
+with :func:`nuatom.response.rpa.rpa_low_rank_sums` (the dressed amplitudes by the adjoint
 route: one GMRES solve per open channel of each (T, J, parity) kernel, then every momentum
 as a radial integral), and adds it to the packaged DHF column:
 :math:`S^{\\rm RPA} = S^{\\rm DHF}_{\\rm table} + \\Delta S`, the assembly of
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import dataclasses
 import json
 import pathlib
 import time
@@ -40,7 +39,7 @@ import nuatom
 from nuatom.continuum.multipoles import KINDS
 from nuatom.response import reference_table
 from nuatom.response.engine import basis_for
-from nuatom.response.rpa import RPAResponseOptions, rpa_multipole_sums
+from nuatom.response.rpa import RPAResponseOptions, rpa_low_rank_sums
 from nuatom.response.tables import ENGINE_REVISION, ResponseTable
 from nuatom.units import HARTREE_KEV, kev_to_hartree, q_kev_to_au
 
@@ -54,10 +53,7 @@ def correction_column(element: str, T_keV: float, q_keV: np.ndarray, J_max: int)
     T = float(kev_to_hartree(T_keV))
     q = q_kev_to_au(q_keV)
     start = time.perf_counter()
-    J_values = range(J_max + 1)
-    dressed = rpa_multipole_sums(atom, T, q, J_values=J_values, kinds=KINDS, options=options.rpa)
-    bare = rpa_multipole_sums(atom, T, q, J_values=J_values, kinds=KINDS,
-                              options=dataclasses.replace(options.rpa, induced=False, hole=True))
+    dressed, bare = rpa_low_rank_sums(atom, T, q, kinds=KINDS, options=options)
     basis = basis_for(KINDS)
     correction = np.zeros((len(basis), q.size))
     for label in set(dressed) | set(bare):

@@ -1119,7 +1119,7 @@ def _pairing_grid(sysm, q_max: float):
     occupied orbitals on it: ``(grid, P[orbital, r], Q[orbital, r])``. The kernel's own grid
     only has to resolve the continua (the adjoint route never puts a momentum on it)."""
     p_max = max((momentum_au(c.energy[+1], sysm.c2) for c in sysm.channels if c.energy[+1] > 0), default=0.0)
-    energy = max(0.5 * (p_max + q_max) ** 2, max(c.energy[+1] for c in sysm.channels), 1e-3)
+    energy = max(0.5 * (p_max + q_max) ** 2, 1e-3)
     grid = sysm.ref.continuum_grid(energy, float(sysm.grid.r[sysm.nb - 1]))[0]
     full = [sysm.ref._full_orbital(grid, o) for o in sysm.atom.orbitals]
     return grid, np.array([f[0] for f in full]), np.array([f[1] for f in full])
@@ -1339,6 +1339,7 @@ def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C
                  if o.n >= options.min_n and o.energy_hartree + omega > 0)
     if route == "auto":
         route = "adjoint" if n_open < qs.size * len(kinds) else "forward"
+    # the frozen core (induced=False) needs no solve: its bare elements take the same path
     adjoint = route == "adjoint" or not options.induced
     # the adjoint route puts no momentum on the kernel's grid (see _pairing_grid)
     sysm = _System(atom, omega, int(J), kinds[0], "velocity", options, False, q_au=float(qs[0]),
@@ -1365,11 +1366,6 @@ def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C
             sysm.set_drive(kind, "velocity", q_au=float(q))
             if not sysm.open:
                 amplitudes[kind], its[kind], res[kind] = {}, 0, 0.0
-                continue
-            if not options.induced:
-                # frozen core: the amplitudes are the bare matrix elements; no solve needed
-                its[kind], res[kind] = 0, 0.0
-                amplitudes[kind], _ = _open_amplitudes(sysm, None, cache)
                 continue
             x, its[kind], res[kind] = sysm.solve(previous.get(kind))
             previous[kind] = x

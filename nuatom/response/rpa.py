@@ -53,7 +53,7 @@ from nuatom.numerics.angular import multipole_parity
 from nuatom.response.engine import (COMPONENTS, ResponseOptions, basis_for, components_from_basis,
                                     subshell_basis_sums)
 
-__all__ = ["RPAResponseOptions", "RPAResponsePoint", "rpa_multipole_sums", "rpa_response_point"]
+__all__ = ["RPAResponseOptions", "RPAResponsePoint", "rpa_multipole_sums", "rpa_low_rank_sums", "rpa_response_point"]
 
 _TRANSVERSE = ("E", "M", "E5", "M5")
 
@@ -149,6 +149,20 @@ def rpa_multipole_sums(atom, T_hartree: float, q_au, *, J_values, kinds=KINDS,
     return out
 
 
+def rpa_low_rank_sums(atom, T_hartree: float, q_au, *, kinds=KINDS,
+                      options: RPAResponseOptions = RPAResponseOptions()) -> tuple[dict, dict]:
+    """The two ingredients of the RPA correction of the ranks ``J <= options.J_max``: the
+    dressed sums and the frozen-core sums of the same ranks from the same machinery
+    (``induced=False, hole=True``), each ``{label: S[basis, q]}`` (1/Hartree). Their
+    difference is :attr:`RPAResponsePoint.correction` (module formula)."""
+    J_values = range(options.J_max + 1)
+    dressed = rpa_multipole_sums(atom, T_hartree, q_au, J_values=J_values, kinds=kinds, options=options.rpa,
+                                 route=options.route)
+    bare = rpa_multipole_sums(atom, T_hartree, q_au, J_values=J_values, kinds=kinds,
+                              options=dataclasses.replace(options.rpa, induced=False, hole=True))
+    return dressed, bare
+
+
 @dataclass
 class RPAResponsePoint:
     """RPA and frozen-core (DHF, :math:`V^{N-1}`) basis sums of every subshell at one energy transfer.
@@ -221,11 +235,7 @@ def rpa_response_point(atom, T_hartree: float, q_au, *, kinds=KINDS,
         raise ValueError(f"q_au = {q_au} must be > 0 (bohr^-1)")
     kinds = tuple(k for k in KINDS if k in kinds)
     basis = basis_for(kinds)
-    J_values = range(options.J_max + 1)
-    dressed = rpa_multipole_sums(atom, T, q, J_values=J_values, kinds=kinds, options=options.rpa,
-                                 route=options.route)
-    bare = rpa_multipole_sums(atom, T, q, J_values=J_values, kinds=kinds,
-                              options=dataclasses.replace(options.rpa, induced=False, hole=True))
+    dressed, bare = rpa_low_rank_sums(atom, T, q, kinds=kinds, options=options)
     frozen, rpa, correction, info = {}, {}, {}, {}
     for o in atom.orbitals:
         if o.occupancy <= 0:
