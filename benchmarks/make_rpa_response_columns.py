@@ -22,8 +22,10 @@ Usage (each T in its own process; ``--workers`` processes at a time)::
 
     NUATOM_CACHE_DIR=.nuatom-cache python benchmarks/make_rpa_response_columns.py Ge 98.5,309.2 --workers 2
 
-T values are matched to the nearest table node (within 0.1 %), so the printed node values
-(eV, one decimal) can be given. One JSON line per column is printed as it finishes.
+A T value within 0.1 % of a table node takes that node (so the printed node values, eV with
+one decimal, can be given) and its frozen-core column; any other T computes its frozen-core
+column with :func:`nuatom.response.tabulate` and the reference table's options (about half a
+minute), and the metadata key ``rpa_column_base`` says which. One JSON line per column is printed as it finishes.
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ import numpy as np
 
 import nuatom
 from nuatom.continuum.multipoles import KINDS
-from nuatom.response import reference_table
+from nuatom.response import reference_table, tabulate
 from nuatom.response.engine import basis_for
 from nuatom.response.rpa import RPAResponseOptions, rpa_low_rank_sums
 from nuatom.response.tables import ENGINE_REVISION, ResponseTable
@@ -62,62 +64,90 @@ def correction_column(element: str, T_keV: float, q_keV: np.ndarray, J_max: int)
             "seconds": time.perf_counter() - start}
 
 
+def frozen_core_column(element: str, dhf: ResponseTable, T_keV: float) -> dict:
+    """The frozen-core (DHF) column at ``T_keV`` that the RPA correction is added to.
+
+    At a node of the reference table (within 0.1 %) it is that table's column. Elsewhere it
+    is computed here with :func:`nuatom.response.tabulate` and the options of the reference
+    table (the defaults), so that it is the column the reference table would have had.
+    """
+    j = int(np.argmin(np.abs(dhf.T_keV - T_keV)))
+    if abs(dhf.T_keV[j] - T_keV) <= 1e-3 * T_keV:
+        return {"T_keV": float(dhf.T_keV[j]), "sums": dhf.sums_per_keV[0, :, j, :],
+                "kappa_max": int(dhf.kappa_max[0, j]), "J_max": int(dhf.J_max[0, j]),
+                "converged": bool(dhf.converged[0, j]), "base": "reference-table node"}
+    with concurrent.futures.ThreadPoolExecutor(1) as serial:
+        column = tabulate(nuatom.atom(element), [T_keV], dhf.q_keV, executor=serial, cache=False,
+                          progress=False).summed()
+    if tuple(column.basis) != tuple(dhf.basis):
+        raise RuntimeError("the computed frozen-core column has another basis than the reference table")
+    return {"T_keV": float(T_keV), "sums": column.sums_per_keV[0, :, 0, :],
+            "kappa_max": int(column.kappa_max[0, 0]), "J_max": int(column.J_max[0, 0]),
+            "converged": bool(column.converged[0, 0]), "base": "computed (reference options)"}
+
+
+def rpa_column(element: str, T_keV: float, J_max: int) -> dict:
+    """Frozen-core column plus the RPA correction at one energy transfer (one process)."""
+    dhf = reference_table(element)
+    base = frozen_core_column(element, dhf, T_keV)
+    corr = correction_column(element, base["T_keV"], dhf.q_keV, J_max)
+    sums = base["sums"].copy()
+    sums[[dhf.basis.index(b) for b in corr["basis"]], :] += corr["correction_per_keV"]
+    return {**base, "sums": sums, "seconds": corr["seconds"]}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("element")
-    parser.add_argument("T_eV", help="comma-separated energy transfers (eV), matched to table nodes")
+    parser.add_argument("T_eV", help="comma-separated energy transfers (eV); a value within 0.1 %% of a "
+                                     "table node takes that node's frozen-core column, any other value "
+                                     "computes its own")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--J-max", type=int, default=3)
     parser.add_argument("--out", type=pathlib.Path, default=OUT)
     args = parser.parse_args(argv)
     dhf = reference_table(args.element)
-    nodes = []
-    for t in (float(x) * 1e-3 for x in args.T_eV.split(",")):
-        j = int(np.argmin(np.abs(dhf.T_keV - t)))
-        if abs(dhf.T_keV[j] - t) > 1e-3 * t:
-            parser.error(f"T = {t * 1e3:g} eV is not a node of the {args.element} table")
-        nodes.append(j)
-    nodes = sorted(set(nodes))
+    requested = sorted({float(x) * 1e-3 for x in args.T_eV.split(",")})
+    if any(not (t > 0) for t in requested):
+        parser.error("T_eV: every energy transfer must be > 0")
     columns = {}
     with concurrent.futures.ProcessPoolExecutor(args.workers) as ex:
-        futures = {ex.submit(correction_column, args.element, float(dhf.T_keV[j]), dhf.q_keV, args.J_max): j
-                   for j in nodes}
+        futures = [ex.submit(rpa_column, args.element, t, args.J_max) for t in requested]
         for f in concurrent.futures.as_completed(futures):
-            j = futures[f]
             col = f.result()
-            columns[j] = col
+            columns[round(col["T_keV"], 9)] = col
             print(json.dumps({"element": args.element, "T_eV": round(col["T_keV"] * 1e3, 2),
-                              "seconds": round(col["seconds"], 1)}), flush=True)
+                              "base": col["base"], "seconds": round(col["seconds"], 1)}), flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"{args.element}_rpa_columns.npz"
-    corrections = {j: (columns[j]["basis"], columns[j]["correction_per_keV"], columns[j]["seconds"]) for j in nodes}
     if path.exists():
         # keep the columns of earlier runs that this run did not recompute
         old = ResponseTable.load(path)
+        bases = old.metadata.get("rpa_column_base", ["reference-table node"] * old.T_keV.size)
         for n, t in enumerate(old.T_keV):
-            j = int(np.argmin(np.abs(dhf.T_keV - t)))
-            if j not in corrections:
-                corrections[j] = (dhf.basis, old.sums_per_keV[0, :, n] - dhf.sums_per_keV[0, :, j],
-                                  old.metadata["rpa_column_seconds"][n])
-    nodes = sorted(corrections)
-    sums = dhf.sums_per_keV[:, :, nodes, :].copy()
-    correction = np.zeros((len(dhf.basis), len(nodes), dhf.q_keV.size))
-    for n, j in enumerate(nodes):
-        basis, values, _ = corrections[j]
-        correction[[dhf.basis.index(b) for b in basis], n, :] = values
-    sums[0] += correction
+            if not any(abs(t - k) <= 1e-3 * t for k in columns):
+                columns[round(float(t), 9)] = {
+                    "T_keV": float(t), "sums": old.sums_per_keV[0, :, n, :],
+                    "kappa_max": int(old.kappa_max[0, n]), "J_max": int(old.J_max[0, n]),
+                    "converged": bool(old.converged[0, n]), "base": bases[n],
+                    "seconds": float(old.metadata["rpa_column_seconds"][n])}
+    order = sorted(columns)
+    cols = [columns[k] for k in order]
     metadata = dict(dhf.metadata)
     metadata.update({
         "method": "rpa: " + metadata.get("method", "") + "; plus the RRPA correction of the multipoles "
                   f"J <= {args.J_max} of every current (nuatom.response.rpa, adjoint route)",
         "rpa_J_max": args.J_max, "rpa_engine_revision": ENGINE_REVISION,
-        "rpa_column_seconds": [corrections[j][2] for j in nodes],
+        "rpa_column_seconds": [c["seconds"] for c in cols],
+        "rpa_column_base": [c["base"] for c in cols],
         "generator": f"benchmarks/make_rpa_response_columns.py {args.element} T_eV --J-max {args.J_max}",
     })
-    table = ResponseTable(T_keV=dhf.T_keV[nodes], q_keV=dhf.q_keV, subshells=dhf.subshells,
-                          binding_keV=dhf.binding_keV, basis=dhf.basis, sums_per_keV=sums,
-                          kappa_max=dhf.kappa_max[:, nodes], J_max=dhf.J_max[:, nodes],
-                          converged=dhf.converged[:, nodes], metadata=metadata)
+    table = ResponseTable(
+        T_keV=np.array([c["T_keV"] for c in cols]), q_keV=dhf.q_keV, subshells=dhf.subshells,
+        binding_keV=dhf.binding_keV, basis=dhf.basis,
+        sums_per_keV=np.stack([c["sums"] for c in cols], axis=1)[None],
+        kappa_max=np.array([[c["kappa_max"] for c in cols]]), J_max=np.array([[c["J_max"] for c in cols]]),
+        converged=np.array([[c["converged"] for c in cols]]), metadata=metadata)
     table.save(path)
     print(f"-> {path}")
     return 0

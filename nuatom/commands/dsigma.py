@@ -24,7 +24,10 @@ def add_arguments(p) -> None:
                         "the reference table's nodes, never across a threshold; where it cannot "
                         "interpolate, and with --exact, the response is computed and cached, "
                         "1-30 s per value)")
-    p.add_argument("--method", default="ab-initio", choices=xsec.METHODS)
+    p.add_argument("--method", default="ab-initio", choices=xsec.METHODS,
+                   help="ab-initio (= dhf): frozen-core DHF; rpa: relativistic RPA, only at the energy "
+                        "transfers of the packaged RPA response columns (Ge, Xe; see "
+                        "nuatom.neutrino.xsec.rpa_column_energies_keV); fea, epa, lpa: approximations")
     p.add_argument("--mu-nu", dest="mu_nu", type=float, default=0.0, help="magnetic moment in μ_B")
     p.add_argument("--delta-q", dest="delta_q", type=float, default=0.0, help="millicharge in units of e")
     p.add_argument("--r2", dest="r2", type=float, default=0.0, help="charge radius <r²> in cm² (Vogel–Engel)")

@@ -13,7 +13,8 @@ def add_arguments(p) -> None:
                    help="user experiment file (TOML, or YAML with pyyaml) with the fields of the bundled ones")
     p.add_argument("--method", default=None,
                    help="cross-section method: fea, dhf (= ab-initio), free, or another registered "
-                        "name; rpa is not available yet; default: the file's")
+                        "name; rpa only where its packaged response columns serve the row (the "
+                        "sm-1percent row at 100 eV); default: the file's")
     p.add_argument("--criterion", default="asimov", choices=("asimov", "seed"),
                    help="asimov: likelihood ratio on Asimov SM data (median expected limit); "
                         "seed: the seed talk's counting rule (counts in a window above threshold "
@@ -23,7 +24,7 @@ def add_arguments(p) -> None:
     p.add_argument("--no-bands", dest="bands", action="store_false",
                    help="skip the expected-limit bands (asimov criterion)")
     p.add_argument("--no-theory", dest="theory", action="store_false",
-                   help="skip the FEA-vs-DHF theory spread (it repeats the calculation per method)")
+                   help="skip the theory spread: FEA vs DHF, and RPA where it serves the row (it repeats the calculation per method)")
 
 
 def run(args) -> dict:
@@ -35,7 +36,8 @@ def run(args) -> dict:
             e = sens.load_experiment(eid)
             rows.append({"id": e.id, "name": e.name, "table": e.table, "method": e.method})
         return {"experiments": rows, "methods": list(sens.methods()),
-                "methods_unavailable": dict(sens.UNAVAILABLE_METHODS), "criteria": list(sens.CRITERIA)}
+                "methods_unavailable": dict(sens.UNAVAILABLE_METHODS),
+                "methods_column_only": dict(sens.COLUMN_ONLY_METHODS), "criteria": list(sens.CRITERIA)}
     target = args.experiment if args.experiment else args.detector_file
     # validate everything cheap before any rate is computed
     exp = sens.load_experiment(target)

@@ -59,7 +59,8 @@ __all__ = ["register_method", "get_method", "methods", "differential_rate", "UNA
            "discovery_threshold",
            "binned_counts", "Experiment", "list_experiments", "load_experiment", "build_source",
            "build_detector", "SensitivityResult", "sensitivity", "fraction_of_sm",
-           "PARAMETERS", "REFERENCE_VALUES", "true_energy_grid"]
+           "PARAMETERS", "REFERENCE_VALUES", "true_energy_grid", "COLUMN_ONLY_METHODS",
+           "spread_methods"]
 
 SECONDS_PER_DAY = 86400.0
 
@@ -78,9 +79,15 @@ def register_method(name: str, provider: Callable, *, replace: bool = False) -> 
 
 
 #: Methods named by the package but not computed yet: name -> why (a clean error, not a stub).
-UNAVAILABLE_METHODS = {
-    "rpa": ("relativistic RPA cross sections are not available yet (RPA response functions "
-            "exist only as single (T, q) points, nuatom.response.rpa, not as tables); use 'fea' or 'dhf'"),
+UNAVAILABLE_METHODS: dict = {}
+
+#: Methods whose cross sections exist at a few energy transfers only (the packaged RPA
+#: response columns): they serve the rows that need dσ/dT at one T (``fraction-of-sm``),
+#: not the likelihood rows, whose windows need every T.
+COLUMN_ONLY_METHODS = {
+    "rpa": ("relativistic RPA cross sections exist only at the energy transfers of the packaged "
+            "RPA response columns (nuatom.response.rpa_reference_columns), not as full tables; "
+            "a likelihood row needs every T of its window: use 'fea' or 'dhf' there"),
 }
 
 
@@ -96,6 +103,8 @@ def _builtin_methods():
         # "dhf" and "ab-initio" are two names of the same provider
         _METHODS.setdefault("ab-initio", xsec.table_provider)
         _METHODS.setdefault("dhf", xsec.table_provider)
+        # RRPA, at the energy transfers of the packaged RPA response columns only
+        _METHODS.setdefault("rpa", xsec.rpa_columns_provider)
 
 
 def methods() -> tuple:
@@ -497,6 +506,9 @@ def sensitivity(experiment, method: str | None = None, *, criterion: str = "asim
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     m = exp.method if method is None else method
     get_method(m)
+    if exp.kind == "likelihood" and str(m).strip().lower() in COLUMN_ONLY_METHODS:
+        raise ValueError(f"method = {m!r} for experiment {exp.id!r}: "
+                         f"{COLUMN_ONLY_METHODS[str(m).strip().lower()]}")
     if crit == "seed" and exp.kind == "likelihood":
         return seed_criterion(exp, m, seed_options)
     src = build_source(exp.source_spec)
@@ -680,17 +692,39 @@ def _band_label(n) -> str:
 TABLE_NUMERICAL_REL = 0.01
 
 
-def theory_spread(experiment, criterion: str = "asimov", methods_compared=("fea", "dhf"),
+def spread_methods(experiment) -> tuple:
+    """The methods :func:`theory_spread` compares by default for ``experiment``: FEA and DHF,
+    and RPA where its cross sections exist, i.e. for a ``fraction-of-sm`` row whose energy
+    transfer is one of the packaged RPA columns of every target element."""
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    out = ("fea", "dhf")
+    if exp.kind == "fraction-of-sm":
+        from nuatom.neutrino import xsec
+
+        try:
+            ok = all(np.any(np.abs(xsec.rpa_column_energies_keV(el) - exp.at_T_keV) <= 1e-6 * exp.at_T_keV)
+                     for el, _ in exp.target.composition)
+        except ValueError:          # no RPA columns packaged for an element
+            ok = False
+        if ok:
+            out += ("rpa",)
+    return out
+
+
+def theory_spread(experiment, criterion: str = "asimov", methods_compared=None,
                   seed_options: SeedCriterion | None = None) -> dict:
     """Each bound with every method in ``methods_compared`` and their spread.
 
-    ``spread_rel`` = (max − min)/min over the methods, per bound; ``table_numerical_rel`` =
-    the tables' relative uncertainty (:data:`TABLE_NUMERICAL_REL`) carried into the bound by
-    recomputing it with the DHF cross section scaled by (1 + ε): |Δbound/bound|. RPA is not
-    in the comparison yet (:data:`UNAVAILABLE_METHODS`).
+    ``methods_compared`` defaults to :func:`spread_methods` (FEA, DHF, and RPA where its
+    columns serve the row). ``spread_rel`` = (max − min)/min over the methods, per bound;
+    ``table_numerical_rel`` = the tables' relative uncertainty (:data:`TABLE_NUMERICAL_REL`)
+    carried into the bound by recomputing it with the DHF cross section scaled by (1 + ε):
+    |Δbound/bound|.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     keys = ("mu_nu_90_muB", "delta_q_90", "r2_90_cm2")
+    if methods_compared is None:
+        methods_compared = spread_methods(exp)
     res = {m: sensitivity(exp, m, criterion=criterion, seed_options=seed_options) for m in methods_compared}
     out = {"methods": list(methods_compared), "criterion": criterion,
            "bounds": {m: {k: getattr(r, k) for k in keys} for m, r in res.items()}}

@@ -73,7 +73,8 @@ __all__ = ["PROCESSES", "APPROXIMATIONS", "lepton_weights",
            "magnetic_weights", "momentum_transfer_range_keV", "FreeElectronResponse",
            "TableResponse", "dsigma_dT", "METHODS", "atomic_response", "ionization_dsigma_dT",
            "INTEGRAL_NAMES", "coupling_integrals", "dsigma_from_integrals", "IonizationTable",
-           "table_provider", "packaged_elements", "reference_response", "table_thresholds_keV",
+           "table_provider", "rpa_columns_provider", "rpa_columns_response",
+           "rpa_column_energies_keV", "packaged_elements", "reference_response", "table_thresholds_keV",
            "interpolated_coupling_integrals", "kinematically_allowed", "INTERPOLATION_ERROR",
            "MIN_INTERPOLATION_NODES", "interpolation_limit_keV", "RIDGE_MARGIN",
            "LEAVE_ONE_OUT_TOLERANCE", "validated_segments"]
@@ -530,7 +531,7 @@ def dsigma_from_integrals(integrals: dict, process: str, neutrino="nuebar"):
 
 
 # ---------------------------------------------------------------------- per-atom front end
-METHODS = ("ab-initio", "fea", "epa", "lpa")
+METHODS = ("ab-initio", "dhf", "rpa", "fea", "epa", "lpa")
 
 
 #: ``element`` (symbol in any case, or Z) as its symbol: the resolver of :mod:`nuatom.neutrino.fea`
@@ -785,8 +786,11 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
         Energy transfers (keV).
     neutrino : NeutrinoProperties or str
         As in :func:`dsigma_dT`.
-    method : {'ab-initio', 'fea', 'epa', 'lpa'}
-        Frozen-core DHF response, the free-electron approximation (:mod:`nuatom.neutrino.fea`,
+    method : {'ab-initio', 'dhf', 'rpa', 'fea', 'epa', 'lpa'}
+        Frozen-core DHF response ('ab-initio' and 'dhf' are one method), the RRPA response
+        ('rpa': only at the energy transfers of the packaged RPA response columns,
+        :func:`rpa_column_energies_keV`, Ge and Xe; any other kinematically allowed T raises
+        ``ValueError``), the free-electron approximation (:mod:`nuatom.neutrino.fea`,
         thresholds from ``fea_binding``), or the equivalent-/longitudinal-photon
         approximations applied to the DHF response.
     fea_binding : {'edges', 'dhf'}
@@ -822,7 +826,7 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
         if nu.has_nsi:
             raise ValueError("method = 'fea' takes no NSI overrides (g_V, g_A); use 'ab-initio'")
         return fea.dsigma_dT_fea(element, proc, E_nu_keV, T, nu, binding=fea_binding)
-    approximation = {"ab-initio": "none", "epa": "EPA", "lpa": "LPA"}[key]
+    approximation = {"ab-initio": "none", "dhf": "none", "rpa": "none", "epa": "EPA", "lpa": "LPA"}[key]
     if proc == "millicharge" or (proc == "total" and nu.delta_q != 0.0):
         if not nu.mass_keV > 0:  # checked before any response is computed
             raise ValueError("neutrino mass_keV = 0 is outside the valid range (0, inf) keV for a "
@@ -834,6 +838,10 @@ def ionization_dsigma_dT(element: str, process: str, E_nu_keV: float, T_keV, neu
     if not np.any(ok):
         return out
     T_in = T[ok]
+    if key == "rpa":
+        # the columns are exact at their energy transfers; `exact` has nothing to add there
+        out[ok] = rpa_columns_provider(element, proc, E, T_in, nu)
+        return out
     table = None if exact else reference_response(element)
     if table is None:
         continuum_energy("T_keV", T_in, "keV")  # memory budget of the continuum grids
@@ -1009,3 +1017,51 @@ def table_provider(element: str, process: str, E_nu_keV, T_keV, neutrino="nuebar
     if key not in _TABLES:
         _TABLES[key] = IonizationTable.load(element)
     return _TABLES[key].dsigma_dT(process, E_nu_keV, T_keV, neutrino)
+
+
+_RPA_RESPONSES: dict = {}
+
+
+def rpa_columns_response(element: str) -> TableResponse:
+    """:class:`TableResponse` of the packaged RPA response columns of ``element`` (Ge, Xe),
+    kept for the session (:func:`nuatom.response.rpa_reference_columns`)."""
+    from nuatom.response import rpa_reference_columns
+
+    element = _element_symbol(element)
+    if element not in _RPA_RESPONSES:
+        _RPA_RESPONSES[element] = TableResponse(rpa_reference_columns(element))
+    return _RPA_RESPONSES[element]
+
+
+def rpa_column_energies_keV(element: str) -> np.ndarray:
+    """Energy transfers (keV) at which RPA cross sections of ``element`` exist (its packaged
+    RPA response columns); raises ``ValueError`` if none are packaged."""
+    return np.array(rpa_columns_response(element).table.T_keV, dtype=float)
+
+
+def rpa_columns_provider(element: str, process: str, E_nu_keV, T_keV, neutrino="nuebar"):
+    """RPA dσ/dT per atom (cm²/keV) from the packaged RPA response columns — the provider
+    registered as method ``"rpa"`` in :mod:`nuatom.experiments.sensitivity`.
+
+    The columns exist at a few energy transfers only (:func:`rpa_column_energies_keV`), so
+    every ``T_keV`` must be one of them (relative 1e-6); any other value raises
+    ``ValueError`` rather than interpolate across T, which the RPA's resonances forbid.
+    ``E_nu_keV`` and ``T_keV`` broadcast; the result has their common shape.
+    """
+    response = rpa_columns_response(element)
+    columns = response.table.T_keV
+    E, T = np.broadcast_arrays(np.asarray(E_nu_keV, dtype=float), np.asarray(T_keV, dtype=float))
+    out = np.zeros(E.shape)
+    for t in np.unique(T):
+        j = int(np.argmin(np.abs(columns - t)))
+        if not abs(columns[j] - t) <= 1e-6 * abs(t):
+            raise ValueError(
+                f"T_keV = {t:g} is not one of the energy transfers of the packaged RPA response "
+                f"columns of {element} (valid: T_keV in {[round(float(c), 9) for c in columns]}, "
+                "nuatom.response.rpa_reference_columns); RPA cross sections exist only there, use "
+                "method 'dhf' elsewhere")
+        at_t = T == t
+        for e in np.unique(E[at_t]):
+            sel = at_t & (E == e)
+            out[sel] = dsigma_dT(process, float(e), np.array([columns[j]]), response, neutrino)[0]
+    return out

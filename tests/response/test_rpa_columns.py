@@ -19,15 +19,23 @@ ELEMENTS = ("Ge", "Xe")
 
 
 @pytest.mark.parametrize("element", ELEMENTS)
-def test_rpa_columns_are_nodes_of_the_reference_table(element):
+def test_rpa_columns_metadata_and_bases(element):
+    """Each column's frozen-core base is a node of the reference table, or (metadata
+    ``rpa_column_base``) was computed at a T off the nodes with the reference options: the
+    Ge column at 100 eV of the sm-1percent row (tests/experiments/test_rpa_sensitivity.py)."""
     rpa = rpa_reference_columns(element)
     dhf = reference_table(element)
     assert rpa.metadata["rpa_engine_revision"] == ENGINE_REVISION
     assert rpa.metadata["rpa_J_max"] == 3
     assert rpa.metadata["method"].startswith("rpa")
     np.testing.assert_array_equal(rpa.q_keV, dhf.q_keV)
-    for T in rpa.T_keV:
-        assert np.min(np.abs(dhf.T_keV - T)) == 0.0
+    bases = rpa.metadata["rpa_column_base"]
+    assert len(bases) == len(rpa.metadata["rpa_column_seconds"]) == rpa.T_keV.size
+    assert np.all(np.diff(rpa.T_keV) > 0)
+    for T, base in zip(rpa.T_keV, bases):
+        on_node = np.min(np.abs(dhf.T_keV - T)) == 0.0
+        assert on_node == (base == "reference-table node"), (T, base)
+        assert on_node or base.startswith("computed")
     assert np.all(np.isfinite(rpa.sums_per_keV))
 
 
@@ -43,7 +51,8 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
     default step_limit, 1e-3 (measured on Ne between step_limit 0.1 and 0.025,
     tests/continuum/test_rpa_finite_q.py); the columns' spline in ln q adds 4e-6 (the same
     spline on the frozen-core table against the frozen-core photoionization). Measured:
-    Ge 6.9e-7 (98.5 eV) and 1.7e-5 (309.2 eV), Xe 7.1e-7 (115.4 eV) and 1.3e-4 (301.0 eV)."""
+    Ge 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV) and 1.4e-4 (970.3 eV); Xe 7.1e-7
+    (115.4 eV), 1.3e-4 (301.0 eV) and 1.6e-4 (951.0 eV)."""
     atom = nuatom.atom(element)
     rpa = rpa_reference_columns(element)
     resp = xsec.TableResponse(rpa)
@@ -65,8 +74,10 @@ def test_rpa_columns_reject_unknown_elements():
 DSIGMA_RATIOS = {
     ("Ge", 98.5): {"weak": 0.91469, "nmm": 0.82458},
     ("Ge", 309.2): {"weak": 0.97752, "nmm": 0.97691},
+    ("Ge", 970.3): {"weak": 0.99506, "nmm": 0.99140},
     ("Xe", 115.4): {"weak": 1.04465, "nmm": 1.34096},
     ("Xe", 301.0): {"weak": 0.98140, "nmm": 0.98055},
+    ("Xe", 951.0): {"weak": 0.98100, "nmm": 0.96314},
 }
 
 

@@ -1,0 +1,134 @@
+"""RPA cross sections where the packaged RPA response columns serve them.
+
+``method="rpa"`` (nuatom.neutrino.xsec.rpa_columns_provider) computes dσ/dT from the packaged
+RPA response columns (nuatom/data/response/rpa, nuatom.response.rpa_reference_columns), at
+their energy transfers only. The one row of the seed's tables that needs dσ/dT at a single
+energy transfer is "sensitivity at 1 % of SM" (sm-1percent, T = 100 eV), and a Ge column was
+made at exactly 100 eV for it.
+"""
+import contextlib
+import io
+import json
+
+import numpy as np
+import pytest
+
+from nuatom import cli
+from nuatom.experiments import sensitivity as S
+from nuatom.neutrino import xsec
+from nuatom.neutrino.properties import NeutrinoProperties
+from nuatom.response import rpa_reference_columns
+
+
+def test_rpa_provider_only_at_its_columns():
+    cols = xsec.rpa_column_energies_keV("Ge")
+    T = float(cols[0])
+    direct = xsec.dsigma_dT("weak", 1000.0, np.array([T]), xsec.rpa_columns_response("Ge"), "nuebar")[0]
+    # the provider broadcasts (E, T) as the sensitivity integrals call it, (nT, 1) x (nT, nE)
+    E = np.array([[500.0, 1000.0]])
+    got = xsec.rpa_columns_provider("Ge", "weak", E, np.array([[T]]), "nuebar")
+    assert got.shape == (1, 2)
+    assert got[0, 1] == pytest.approx(direct, rel=1e-12)
+    assert xsec.ionization_dsigma_dT("Ge", "weak", 1000.0, [T], method="rpa")[0] == pytest.approx(direct, rel=1e-12)
+    # off the columns: a clean error that names the argument and the valid values
+    with pytest.raises(ValueError, match=r"T_keV = 0\.3 is not one of .*valid: T_keV in"):
+        xsec.rpa_columns_provider("Ge", "weak", 1000.0, 0.3)
+    with pytest.raises(ValueError, match="element"):
+        xsec.rpa_columns_provider("Cs", "weak", 1000.0, 0.1)
+    # outside the kinematic range the result is 0, never an error or NaN
+    assert xsec.ionization_dsigma_dT("Ge", "weak", 1000.0, [T, 5000.0], method="rpa")[1] == 0.0
+
+
+def test_rpa_in_the_likelihood_rows_is_a_clean_error():
+    with pytest.raises(ValueError, match="'rpa'.*pcge-projected.*every T"):
+        S.sensitivity("pcge-projected", "rpa")
+    assert S.spread_methods("pcge-projected") == ("fea", "dhf")
+    assert S.spread_methods("sm-1percent") == ("fea", "dhf", "rpa")
+
+
+def test_sm_one_percent_column_is_at_the_rows_energy_transfer():
+    """The 100 eV column is the row's: its frozen-core base is computed with the reference
+    options (not a node of the reference table), which the metadata records."""
+    cols = rpa_reference_columns("Ge")
+    n = int(np.argmin(np.abs(cols.T_keV - 0.1)))
+    assert cols.T_keV[n] == pytest.approx(0.1, rel=1e-12)
+    assert cols.metadata["rpa_column_base"][n].startswith("computed")
+
+
+def test_photon_point_of_the_100_eV_column():
+    """2π²α R11+22(T, q = T)/T of the 100 eV column against the packaged RRPA photoionization
+    table nuatom/data/photo/Ge_rpa.csv at 100 eV (total with the frozen-core non-dipole part),
+    made by the forward RRPA solve of the E1 photon operator (another route, another grid).
+    1e-3: the discretisation error of either RPA solve at the default step (measured on Ne,
+    tests/continuum/test_rpa_finite_q.py); measured 5.4e-7."""
+    import csv
+    import importlib.resources
+
+    from nuatom import units as u
+
+    text = (importlib.resources.files("nuatom") / "data" / "photo" / "Ge_rpa.csv").read_text()
+    rows = list(csv.DictReader([ln for ln in text.splitlines() if not ln.startswith("#")]))
+    photo = [float(r["total_with_nondipole_barn"]) for r in rows if float(r["omega_keV"]) == 0.1]
+    assert len(photo) == 1
+    R1122 = xsec.rpa_columns_response("Ge").evaluate(0.1, [0.1])["V"]["R1122"][0]
+    sigma = 2 * np.pi**2 * u.ALPHA * R1122 / 0.1 * u.HBARC_KEV_CM_SQ / u.BARN_CM2
+    assert sigma == pytest.approx(photo[0], rel=1e-3)
+
+
+def test_frozen_core_paths_agree_at_100_eV():
+    """The sensitivity's DHF (the packaged coupling-integral table, interpolated in T) against
+    dσ/dT from the frozen-core column computed at 100 eV, the base of the RPA column: the
+    RPA/DHF ratios of the row compare like with like. Tolerance: the table's documented
+    interpolation bound xsec.INTERPOLATION_ERROR (1 %, millicharge 5 %); measured 1e-4
+    (weak), 4e-4 (nmm), 1.5e-3 (millicharge)."""
+    import concurrent.futures
+
+    import nuatom
+    from nuatom.response import reference_table, tabulate
+
+    dhf = reference_table("Ge")
+    with concurrent.futures.ThreadPoolExecutor(1) as serial:
+        column = tabulate(nuatom.atom("Ge"), [0.1], dhf.q_keV, executor=serial, cache=False, progress=False).summed()
+    base = xsec.TableResponse(column)
+    for process, nu in (("weak", "nuebar"), ("nmm", NeutrinoProperties(mu_nu_muB=1e-11)),
+                        ("millicharge", NeutrinoProperties(delta_q=1e-12))):
+        for E in (100.0, 1000.0, 5000.0):
+            exact = xsec.dsigma_dT(process, E, np.array([0.1]), base, nu)[0]
+            table = xsec.table_provider("Ge", process, E, np.array([0.1]), nu)[0]
+            assert table == pytest.approx(exact, rel=xsec.INTERPOLATION_ERROR[process]), (process, E)
+
+
+#: RPA/DHF of the sm-1percent bounds (fraction-of-SM definition, reactor spectrum, T = 100 eV):
+#: nuatom's own run of 2026-12-05 (regression pin, 1e-4: five digits), as the reactor chapter prints it.
+SM_ONE_PERCENT_RPA_OVER_DHF = {"mu_nu_90_muB": 1.05289, "delta_q_90": 1.13203, "r2_90_cm2": 1.06394}
+
+
+def test_sm_one_percent_with_rpa():
+    """The row's definition makes μ_ν ∝ sqrt(R_weak/R_nmm) at T = 100 eV, so the RPA/DHF ratio
+    of the μ_ν bound must equal sqrt(weak ratio / nmm ratio) of the rates. The per-atom dσ/dT
+    ratios hardly depend on E_ν (0.9146-0.9156 weak, 0.8253 nmm at 0.1-5 MeV, measured), so
+    the ratios at E_ν = 1 MeV predict it to 1e-3 (measured 1.0530 against 1.0529)."""
+    spread = S.theory_spread("sm-1percent")
+    assert spread["methods"] == ["fea", "dhf", "rpa"]
+    b = spread["bounds"]
+    for k, pinned in SM_ONE_PERCENT_RPA_OVER_DHF.items():
+        assert b["rpa"][k] / b["dhf"][k] == pytest.approx(pinned, rel=1e-4), k
+    ratios = {}
+    for process, nu in (("weak", "nuebar"), ("nmm", NeutrinoProperties(mu_nu_muB=1e-11))):
+        ratios[process] = (xsec.ionization_dsigma_dT("Ge", process, 1000.0, [0.1], nu, method="rpa")[0]
+                           / xsec.ionization_dsigma_dT("Ge", process, 1000.0, [0.1], nu, method="dhf")[0])
+    predicted = np.sqrt(ratios["weak"] / ratios["nmm"])
+    assert b["rpa"]["mu_nu_90_muB"] / b["dhf"]["mu_nu_90_muB"] == pytest.approx(predicted, rel=1e-3)
+
+
+def test_cli_sensitivity_with_rpa():
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert cli.main(["sensitivity", "--experiment", "sm-1percent", "--method", "rpa", "--json"]) == 0
+    out = json.loads(buf.getvalue())
+    assert out["method"] == "rpa"
+    assert out["mu_nu_90_muB"] == pytest.approx(out["theory_spread"]["bounds"]["rpa"]["mu_nu_90_muB"], rel=1e-12)
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert cli.main(["sensitivity", "--list", "--json"]) == 0
+    assert "rpa" in json.loads(buf.getvalue())["methods_column_only"]
