@@ -55,26 +55,6 @@ def test_sm_one_percent_column_is_at_the_rows_energy_transfer():
     assert cols.metadata["rpa_column_base"][n].startswith("computed")
 
 
-def test_photon_point_of_the_100_eV_column():
-    """2π²α R11+22(T, q = T)/T of the 100 eV column against the packaged RRPA photoionization
-    table nuatom/data/photo/Ge_rpa.csv at 100 eV (total with the frozen-core non-dipole part),
-    made by the forward RRPA solve of the E1 photon operator (another route, another grid).
-    1e-3: the discretisation error of either RPA solve at the default step (measured on Ne,
-    tests/continuum/test_rpa_finite_q.py); measured 5.4e-7."""
-    import csv
-    import importlib.resources
-
-    from nuatom import units as u
-
-    text = (importlib.resources.files("nuatom") / "data" / "photo" / "Ge_rpa.csv").read_text()
-    rows = list(csv.DictReader([ln for ln in text.splitlines() if not ln.startswith("#")]))
-    photo = [float(r["total_with_nondipole_barn"]) for r in rows if float(r["omega_keV"]) == 0.1]
-    assert len(photo) == 1
-    R1122 = xsec.rpa_columns_response("Ge").evaluate(0.1, [0.1])["V"]["R1122"][0]
-    sigma = 2 * np.pi**2 * u.ALPHA * R1122 / 0.1 * u.HBARC_KEV_CM_SQ / u.BARN_CM2
-    assert sigma == pytest.approx(photo[0], rel=1e-3)
-
-
 def test_frozen_core_paths_agree_at_100_eV():
     """The sensitivity's DHF (the packaged coupling-integral table, interpolated in T) against
     dσ/dT from the frozen-core column computed at 100 eV, the base of the RPA column: the
