@@ -44,6 +44,7 @@ from nuatom.response.engine import (_COMPONENT_KINDS, COMPONENTS, CURRENTS, Resp
                        components_from_basis, first_window, kinds_for, partial_waves_converged,
                        window_sums)
 from nuatom.units import HARTREE_KEV, kev_to_hartree, q_kev_to_au
+from nuatom.structure.hf import SCF_REVISION
 from nuatom._validate import MAX_MOMENTUM_KEV, continuum_energy, positive_array, table_size
 
 __all__ = ["ResponseTable", "tabulate", "reference_table", "reference_q_grid_keV", "TABLE_FORMAT"]
@@ -369,7 +370,8 @@ def _cache_inputs(atom, T_keV, q_keV, subshells, kinds, options) -> dict:
             "T_keV": hashlib.sha256(np.ascontiguousarray(T_keV).tobytes()).hexdigest(),
             "q_keV": hashlib.sha256(np.ascontiguousarray(q_keV).tobytes()).hexdigest(),
             "n": [len(T_keV), len(q_keV)], "subshells": list(subshells), "kinds": list(kinds),
-            "options": repr(options), "format": TABLE_FORMAT, "engine": ENGINE_REVISION}
+            "options": repr(options), "format": TABLE_FORMAT, "engine": ENGINE_REVISION,
+            "scf": SCF_REVISION}
 
 
 #: Cache kind of one finished (subshell, energy transfer) column of a table: a table run

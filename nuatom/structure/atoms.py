@@ -23,7 +23,7 @@ from nuatom import cache
 from nuatom.structure.configuration import (ELEMENT_SYMBOLS, average_of_configuration, configuration_label,
                             ground_configuration, parse_configuration, subshell_label)
 from nuatom.numerics.grid import GridSpec, make_grid
-from nuatom.structure.hf import OPEN_SHELL_STALL_TOLERANCE, HFOptions, SCFResult, solve_scf
+from nuatom.structure.hf import OPEN_SHELL_STALL_TOLERANCE, SCF_REVISION, HFOptions, SCFResult, solve_scf
 from nuatom.structure.mcdf import solve_two_csf
 from nuatom.structure.nucleus import NuclearModel, nuclear_potential
 from nuatom.units import HARTREE_EV
@@ -277,7 +277,7 @@ def atom(element, *, relativistic: bool = True,
     if want_mcdf and open_l2 is None:
         raise ValueError(f"mcdf=True needs one open l^2 shell outside closed shells; {config!r} has none")
     key = {"Z": Z, "configuration": config, "nucleus": asdict(model), "options": repr(opts),
-           "mcdf": want_mcdf}
+           "mcdf": want_mcdf, "scf_revision": SCF_REVISION}
     mem_key = repr(key)
     if mem_key in _MEMORY:
         return _MEMORY[mem_key]

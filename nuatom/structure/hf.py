@@ -11,7 +11,10 @@ direct potential and :math:`K_x` the non-local exchange operator
 1. *Starting orbitals* — Hartree–Fock–Slater: one smooth local potential (Slater's
    :math:`\\rho^{1/3}` exchange, Latter's tail) iterated to self-consistency from a
    Thomas–Fermi start with the bound-state shooting solver. This fixes node structure and
-   ordering.
+   ordering. Where the 4f (or 3d) sees a double-well potential the plain iteration can
+   cycle between the wells; it is then damped until it converges
+   (:data:`STARTING_DAMPED_ITERATIONS`), because the SCF keeps whichever well its start
+   is in (orbital collapse and coexisting Dirac–Fock solutions: :cite:`Tupitsyn2024`).
 2. *Exact exchange* — orbitals of one :math:`\\kappa` that share a Fock operator are
    found together as the lowest eigenvectors of :math:`F` by a derivative-free Davidson
    method: every basis vector ``v`` carries its image :math:`h_0 v`, known exactly because
@@ -49,7 +52,8 @@ from nuatom.structure.dirac import ConvergenceError, GreenFunction, LocalPotenti
 from nuatom.numerics.grid import GridSpec
 from nuatom.units import C_AU
 
-__all__ = ["HFOptions", "SCFResult", "solve_scf", "thomas_fermi_potential", "OPEN_SHELL_STALL_TOLERANCE"]
+__all__ = ["HFOptions", "SCFResult", "solve_scf", "thomas_fermi_potential", "OPEN_SHELL_STALL_TOLERANCE",
+           "SCF_REVISION"]
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,24 @@ def thomas_fermi_potential(r, Z: int, n_electrons: int) -> np.ndarray:
     return -np.maximum(z_eff, Z - n_electrons + 1.0) / r
 
 
-#: Iterations (at most) of the local-exchange starting stage.
+#: Revision of the SCF's results, part of every disk-cache key of an atom (and of the
+#: response computed from it): raised whenever a change of the solver changes converged
+#: results, so that a cache written by the older code is not reused. 2: the damped
+#: starting stage (the relativistic lanthanides and Cu changed state).
+SCF_REVISION = 2
+#: Iterations of the local-exchange starting stage at the fixed mixing 1/2 (most atoms
+#: converge within them).
 STARTING_ITERATIONS = 40
+#: Further iterations of the starting stage if it has not converged by then; in them the
+#: mixing halves whenever the change grows, down to :data:`STARTING_MIXING_FLOOR`. The
+#: fixed mixing 1/2 can lock into a cycle: the relativistic lanthanides' 4f alternates
+#: between the inner well (radius ~0.6 bohr) and the outer one (~12 bohr) with period 4
+#: (Er), and stopping at iteration 40 handed the SCF a 4f in the outer well, which the
+#: Davidson step (it continues the start's orbitals) kept: the relativistic Sm-Yb (not Gd)
+#: totals were 3-85 Hartree too high before this stage existed.
+STARTING_DAMPED_ITERATIONS = 160
+#: Smallest mixing of the damped part of the starting stage.
+STARTING_MIXING_FLOOR = 0.02
 #: The SCF is declared stalled when its energy change has not halved in this many iterations.
 STALL_WINDOW = 15
 #: Largest orbital-energy change (Hartree) at which a *stalled* open-shell SCF is accepted
@@ -231,13 +251,14 @@ def _starting_orbitals(ws, expr, options, Z):
     Q = np.zeros((n, N))
     energies = np.zeros(n)
     occ = np.array([s.occupancy for s in subs])
-    for it in range(STARTING_ITERATIONS):
+    mixing, previous_change = 0.5, math.inf
+    for it in range(STARTING_ITERATIONS + STARTING_DAMPED_ITERATIONS):
         if it:
             dens = occ @ (P**2 + ws.inv_c2 * Q**2)
             v_h = yk_from_density(grid, dens, 0)
             target = _smooth_min(v_h + slater_exchange_potential(r, dens) + ws.v_nuc,
                                  ion_tail) - ws.v_nuc
-            v_el = 0.5 * v_el + 0.5 * target if it > 1 else target
+            v_el = (1.0 - mixing) * v_el + mixing * target if it > 1 else target
         new_e = np.empty(n)
         for x, sub in enumerate(subs):
             guess = energies[x] if it > 0 else None
@@ -252,9 +273,16 @@ def _starting_orbitals(ws, expr, options, Z):
                                       rel_tol=1e-11)
             new_e[x], P[x], Q[x] = e, p, q
         change = np.max(np.abs(new_e - energies) / np.abs(new_e)) if it else 1.0
+        if it >= STARTING_ITERATIONS and change > previous_change:
+            mixing = max(0.5 * mixing, STARTING_MIXING_FLOOR)
+        previous_change = change
         energies = new_e
         if change < 1e-6:
             break
+    else:
+        raise ConvergenceError(
+            f"Hartree-Fock-Slater start did not converge in {it + 1} iterations: relative "
+            f"orbital-energy change {change:.3e} (tolerance 1e-6)")
     # images h0 phi = e phi - V phi of the local eigenproblems (exact for these orbitals)
     hP = energies[:, None] * P - v_el * P
     hQ = energies[:, None] * Q - v_el * Q
