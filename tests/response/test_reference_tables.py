@@ -203,7 +203,8 @@ def test_exported_csv_matches_package(element):
 @pytest.mark.parametrize("element", ["Ge", "Cs"])
 def test_continuation_above_the_table_is_additive(element):
     """Above the last T node (30 keV) IonizationTable continues each part of dσ/dT (weak,
-    magnetic, millicharge photon term, interference) with its own ab initio/FEA ratio, so
+    magnetic, millicharge photon term, interference) with its own atomic correction (the
+    photon term's scaled by T σ_γ: tests/neutrino/test_xsec_continuation.py), so
     the parts add up as they do below it: total(μ_ν) - weak = nmm, and total(±δ_Q) splits
     into weak + photon term ± interference. One ratio for the total, as before this test,
     broke this at MeV energy transfers by a few 1e-4 of the weak rate, i.e. by many times
