@@ -53,7 +53,7 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
     spline on the frozen-core table against the frozen-core photoionization). Measured:
     Ge 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV), 1.4e-4 (970.3 eV) and 7.7e-5
     (3045.5 eV); Xe 7.1e-7
-    (115.4 eV), 1.3e-4 (301.0 eV) and 1.6e-4 (951.0 eV)."""
+    (115.4 eV), 1.3e-4 (301.0 eV), 1.6e-4 (951.0 eV) and 2.8e-4 (3004.9 eV)."""
     atom = nuatom.atom(element)
     rpa = rpa_reference_columns(element)
     resp = xsec.TableResponse(rpa)
@@ -80,6 +80,7 @@ DSIGMA_RATIOS = {
     ("Xe", 115.4): {"weak": 1.04465, "nmm": 1.34096},
     ("Xe", 301.0): {"weak": 0.98140, "nmm": 0.98055},
     ("Xe", 951.0): {"weak": 0.98100, "nmm": 0.96314},
+    ("Xe", 3004.9): {"weak": 0.99780, "nmm": 0.99921},
 }
 
 
