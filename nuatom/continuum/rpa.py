@@ -114,8 +114,9 @@ momentum and multipole kind, and only the amplitudes are wanted. Since :math:`\\
 :math:`W = K^N + v` are symmetric in the bilinear pairing above (up to the AOC weights,
 :math:`v = SF`), :math:`\\langle U_c|vz\\rangle = \\langle y_c|f\\rangle` with one solve per
 open channel, :math:`y_c = -(F/w_{a_c})(1 + \\tilde GW)^{-1}\\tilde G\\,vU_c`
-(:func:`_dressed_final_states`); every drive is then a radial integral, and all momenta one
-matrix product (:func:`_amplitudes_over_q`). :func:`rpa_multipoles_over_q` picks this route
+(:func:`_iter_dressed_final_states`, each reduced to its transition densities as soon as it
+is solved, :func:`_dressed_densities`); every drive is then a radial integral, and all
+momenta one matrix product (:func:`_amplitudes_over_q`). :func:`rpa_multipoles_over_q` picks this route
 when it needs fewer solves than one per drive.
 
 With ``RPAOptions(induced=False)`` the induced potential (and with it the moved
@@ -1064,7 +1065,7 @@ def _open_amplitudes(sysm, z, cache: dict):
     return amps, pol
 
 
-def _dressed_final_states(sysm, cache: dict) -> tuple[dict, int, float]:
+def _iter_dressed_final_states(sysm, cache: dict):
     r"""The correlation part of every open channel's amplitude as a linear functional of the drive.
 
     The amplitude of channel ``c`` is :math:`T_c = \langle u_c|f_c\rangle + \langle U_c|v z\rangle`
@@ -1082,30 +1083,68 @@ def _dressed_final_states(sysm, cache: dict) -> tuple[dict, int, float]:
     whatever the operator and momentum (the "dressed final state"). Forward and adjoint
     routes agree to the GMRES tolerance (tested, closed and open shells).
 
-    Returns ``({channel index: y[channel, sign, P/Q, r]}, matrix-vector products, largest
-    relative residual)``.
+    Yields ``(channel index, y[channel, sign, P/Q, r], matrix-vector products, relative
+    residual)`` one open channel at a time, so that a caller can reduce each ``y`` before
+    the next exists (all of them together held 2 GB for Xe at J = 3 and T = 3 keV).
     """
     nch, n = len(sysm.channels), sysm.n
     fill = np.array([sysm.fill[c.a] for c in sysm.channels])
     saved = [c.drive for c in sysm.channels]
-    dressed, iterations, residual = {}, 0, 0.0
-    for i in range(nch):
-        entry = _channel_continuum(sysm, i, cache)
-        if entry is None:
-            continue
-        uP, uQ = entry[3]
-        U = np.zeros((nch, 2, 2, n), dtype=complex)
-        U[i, 0, 0], U[i, 0, 1] = uP, uQ
-        vU = sysm.induced_array(U.ravel())
-        for j, c in enumerate(sysm.channels):
-            c.drive = {+1: (vU[j, 0, 0], vU[j, 0, 1]), -1: (vU[j, 1, 0], vU[j, 1, 1])}
-        x, its, res = sysm.solve()
+    try:
+        for i in range(nch):
+            entry = _channel_continuum(sysm, i, cache)
+            if entry is None:
+                continue
+            uP, uQ = entry[3]
+            U = np.zeros((nch, 2, 2, n), dtype=complex)
+            U[i, 0, 0], U[i, 0, 1] = uP, uQ
+            vU = sysm.induced_array(U.ravel())
+            del U
+            for j, c in enumerate(sysm.channels):
+                c.drive = {+1: (vU[j, 0, 0], vU[j, 0, 1]), -1: (vU[j, 1, 0], vU[j, 1, 1])}
+            x, its, res = sysm.solve()
+            yield i, x.reshape(nch, 2, 2, n) * (fill / fill[i])[:, None, None, None], its, res
+    finally:
+        for c, d in zip(sysm.channels, saved):
+            c.drive = d
+
+
+def _unit_drives(sysm, kinds) -> dict:
+    """``{(kind, L): D}``: the sources of ``kind`` for the unit Bessel row ``L`` (the drive is
+    :math:`\\sum_L j_L(qr)\\,D_L(r)`), only the non-zero ones, each cut after its last
+    non-zero radius (the sources contain a bound orbital, so they end where the kernel's
+    bound part does)."""
+    L_max = sysm.J + 1
+    out = {}
+    for kind in kinds:
+        for L in range(L_max + 1):
+            unit = np.zeros((L_max + 1, sysm.n))
+            unit[L] = 1.0
+            D = sysm.drives(kind, "velocity", unit)
+            nonzero = np.flatnonzero(np.any(D != 0, axis=(0, 1, 2)))
+            if nonzero.size:
+                out[(kind, L)] = np.ascontiguousarray(D[..., :int(nonzero[-1]) + 1])
+    return out
+
+
+def _dressed_densities(sysm, kinds, cache: dict) -> tuple[dict, int, float]:
+    """Correlation densities ``{(kind, channel index, L): d}`` on the kernel's grid,
+    :math:`d_{c,L} = \\sum_{j,\\pm}(y_{c,P}D_{L,P} + c^{-2}y_{c,Q}D_{L,Q})` with the dressed
+    final states ``y_c`` (:func:`_iter_dressed_final_states`) and the unit drives ``D_L``
+    (:func:`_unit_drives`); each ``y_c`` is reduced as soon as it is solved. Also returns
+    the matrix-vector products of all solves and the largest relative residual."""
+    drives = _unit_drives(sysm, kinds)
+    c2 = sysm.c2
+    densities, iterations, residual = {}, 0, 0.0
+    for i, y, its, res in _iter_dressed_final_states(sysm, cache):
         iterations += its
         residual = max(residual, res)
-        dressed[i] = x.reshape(nch, 2, 2, n) * (fill / fill[i])[:, None, None, None]
-    for c, d in zip(sysm.channels, saved):
-        c.drive = d
-    return dressed, iterations, residual
+        for (kind, L), D in drives.items():
+            m = D.shape[-1]
+            d = np.zeros(sysm.n, dtype=complex)
+            d[:m] = (y[:, :, 0, :m] * D[:, :, 0] + c2 * y[:, :, 1, :m] * D[:, :, 1]).sum(axis=(0, 1))
+            densities[(kind, i, L)] = d
+    return densities, iterations, residual
 
 
 #: momenta per block of the adjoint route: one pairing grid (resolving the block's largest
@@ -1125,11 +1164,11 @@ def _pairing_grid(sysm, q_max: float):
     return grid, np.array([f[0] for f in full]), np.array([f[1] for f in full])
 
 
-def _amplitudes_over_q(sysm, kinds, qs: np.ndarray, dressed: dict | None, cache: dict) -> dict:
+def _amplitudes_over_q(sysm, kinds, qs: np.ndarray, densities: dict | None, cache: dict) -> dict:
     r"""``{kind: [{(label, kappa_bar): T} per momentum]}`` (velocity gauge).
 
     :math:`T_c(q) = \langle u_c|f_c(q)\rangle + \langle y_c|f(q)\rangle`: the bare element plus,
-    when ``dressed`` is given, the correlation part (:func:`_dressed_final_states`). The drive
+    when ``densities`` is given, the correlation part (:func:`_dressed_densities`). The drive
     is linear in the Bessel functions, :math:`f(q) = \sum_L j_L(qr)\,g_L(r)` with
     momentum-independent :math:`g_L` (the unit-row sources of :meth:`_System.drives`), so
     :math:`T_c(q) = \sum_L\int j_L(qr)\,d_{c,L}(r)\,dr` with one transition density
@@ -1144,19 +1183,7 @@ def _amplitudes_over_q(sysm, kinds, qs: np.ndarray, dressed: dict | None, cache:
     open_channels = [i for i in range(len(sysm.channels)) if _channel_continuum(sysm, i, cache) is not None]
     if not open_channels:
         return out
-    # correlation densities on the kernel's grid, once for all blocks
-    kernel_densities = {}
-    for kind in kinds if dressed else ():
-        for L in range(L_max + 1):
-            unit = np.zeros((L_max + 1, sysm.n))
-            unit[L] = 1.0
-            D = sysm.drives(kind, "velocity", unit)
-            if not np.any(D):
-                continue
-            for i in open_channels:
-                if i in dressed:
-                    y = dressed[i]
-                    kernel_densities[(kind, i, L)] = (y[:, :, 0] * D[:, :, 0] + c2 * y[:, :, 1] * D[:, :, 1]).sum(axis=(0, 1))
+    kernel_densities = densities or {}
     values = {(kind, i): np.zeros(qs.size, dtype=complex) for kind in kinds for i in open_channels}
     order = np.argsort(qs)
     for start in range(0, qs.size, _Q_BLOCK):
@@ -1288,7 +1315,7 @@ def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C
     * ``"forward"``: one GMRES solve per momentum and kind, started from the solution at the
       previous momentum of the same kind;
     * ``"adjoint"``: one solve per open channel, for its dressed final state
-      (:func:`_dressed_final_states`), after which every momentum and kind is a radial
+      (:func:`_iter_dressed_final_states`), after which every momentum and kind is a radial
       integral. The number of solves no longer grows with the momenta and kinds.
 
     ``"auto"`` takes the route with fewer solves.
@@ -1347,9 +1374,9 @@ def rpa_multipoles_over_q(atom, omega_hartree: float, q_au, *, J: int, kinds=("C
     fill = {orbs[i].label: float(sysm.fill[i]) for i in sysm.active}
     cache: dict = {}
     if adjoint:
-        dressed, its, res = (_dressed_final_states(sysm, cache) if options.induced and sysm.open
-                             else ({}, 0, 0.0))
-        per_kind = _amplitudes_over_q(sysm, kinds, qs, dressed, cache)
+        densities, its, res = (_dressed_densities(sysm, kinds, cache) if options.induced and sysm.open
+                               else ({}, 0, 0.0))
+        per_kind = _amplitudes_over_q(sysm, kinds, qs, densities, cache)
         out = []
         for iq, q in enumerate(qs):
             t1 = time.perf_counter()

@@ -128,8 +128,8 @@ def _same_kernel_routes(atom, omega, qs, J, kinds, options=RPAOptions()):
     forward = rpa_multipoles_over_q(atom, omega, qs, J=J, kinds=kinds, options=options, route="forward")
     sysm = rpa_module._System(atom, omega, J, kinds[0], "velocity", options, False, q_au=qs[0], q_max_au=max(qs))
     cache = {}
-    dressed, _, _ = rpa_module._dressed_final_states(sysm, cache)
-    per_kind = rpa_module._amplitudes_over_q(sysm, kinds, np.asarray(qs, float), dressed, cache)
+    densities, _, _ = rpa_module._dressed_densities(sysm, kinds, cache)
+    per_kind = rpa_module._amplitudes_over_q(sysm, kinds, np.asarray(qs, float), densities, cache)
     adjoint = [{k: per_kind[k][iq] for k in kinds} for iq in range(len(qs))]
     return forward, adjoint
 
