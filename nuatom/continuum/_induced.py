@@ -155,7 +155,9 @@ def _induced_kernel(Z, uP, uQ, c2, nb, rk, rk1, drdt, h, rows, shifts, stencil, 
 def induced_potentials(sysm, tables: InducedTables, z: np.ndarray) -> np.ndarray:
     """Induced potentials, complex array ``[channel, sign (+omega, -omega), P/Q, r]``, for the
     first-order orbitals ``z`` of the same shape."""
-    Z = np.ascontiguousarray(np.stack([z.real, z.imag]))
+    Z = np.empty((2,) + z.shape)
+    Z[0] = z.real
+    Z[1] = z.imag
     gb = sysm.fine_b
     t = tables
     V = _induced_kernel(Z, sysm.uP, sysm.uQ, float(sysm.c2), int(sysm.nb), t.rk, t.rk1, gb.drdt, gb.h,
@@ -163,4 +165,7 @@ def induced_potentials(sysm, tables: InducedTables, z: np.ndarray) -> np.ndarray
                         t.dir_same, t.dir_other, t.pair_i, t.pair_j, t.pair_W, t.x2_orbital,
                         t.x2_channel, t.x2_k, t.grp_target, t.grp_orbital, t.grp_ptr, t.grp_key,
                         t.grp_coef)
-    return V[0] + 1j * V[1]
+    out = np.empty(V.shape[1:], dtype=complex)
+    out.real = V[0]
+    out.imag = V[1]
+    return out

@@ -962,7 +962,14 @@ class _System:
         b = self.rhs()
         N = b.size
         opts = self.options
-        A = LinearOperator((N, N), matvec=self.matvec, dtype=complex)
+        last = {}
+
+        def recorded(v):
+            out = self.matvec(v)
+            last["in"], last["out"] = np.array(v, copy=True), out
+            return out
+
+        A = LinearOperator((N, N), matvec=recorded, dtype=complex)
         count = [0]
 
         def cb(_):
@@ -971,7 +978,10 @@ class _System:
         x, info = gmres(A, b, x0=x0, rtol=opts.tolerance, atol=0.0, restart=opts.restart,
                         maxiter=max(1, opts.max_iterations // opts.restart + 1), callback=cb,
                         callback_type="pr_norm")
-        res = float(np.linalg.norm(self.matvec(x) - b) / np.linalg.norm(b))
+        # GMRES ends with its true-residual check, the product at the x it returns: reuse it
+        # rather than pay one more product (about 1 in 12 of a solve)
+        Ax = last["out"] if "in" in last and np.array_equal(last["in"], x) else self.matvec(x)
+        res = float(np.linalg.norm(Ax - b) / np.linalg.norm(b))
         if info != 0 and res > opts.tolerance * 10:
             raise ConvergenceError(f"RRPA GMRES at omega = {self.omega:.6g} Hartree did not converge in "
                                    f"{count[0]} iterations: relative residual {res:.3e}")
