@@ -1,0 +1,42 @@
+"""dR/dT of DM-electron scattering with the packaged RPA response columns against the
+frozen-core column of the same reference table (the dark-matter chapter, "How much would RPA
+change these rates?").
+
+The pins are nuatom's own numbers (2026-12-05), regression values; the independent checks
+behind them are the columns' photon point against the forward RRPA photoionization
+(tests/response/test_rpa_columns.py) and the adjoint route against the forward route at
+the momenta used here (tests/continuum/test_rpa_finite_q.py::test_adjoint_route_at_large_momenta).
+"""
+import numpy as np
+import pytest
+
+from nuatom.darkmatter import rates
+from nuatom.response import reference_table, rpa_reference_columns
+
+#: (atom, column T in eV, m_chi in MeV, mediator): dR/dT RPA/DHF
+PINS = {
+    ("Ge", 98.5, 100.0, "heavy"): 1.06040,
+    ("Ge", 309.2, 1000.0, "light"): 1.09655,
+    ("Xe", 115.4, 100.0, "heavy"): 1.05451,
+    ("Xe", 301.0, 1000.0, "light"): 1.05813,
+}
+
+
+def _charge(table, T_keV):
+    j = int(np.argmin(np.abs(table.T_keV - T_keV)))
+    log_S = np.log(np.maximum(table.components("vector", components=("R00",))["R00"][j], 1e-300))
+    log_q = np.log(table.q_keV)
+    return lambda T, q: np.exp(np.interp(np.log(q), log_q, log_S))
+
+
+@pytest.mark.parametrize("key", sorted(PINS))
+def test_rpa_over_dhf_dm_rate_at_the_columns(key):
+    # tolerance 1e-4: the pins carry five digits
+    element, T_eV, m_MeV, mediator = key
+    cols, frozen = rpa_reference_columns(element), reference_table(element)
+    T = float(cols.T_keV[np.argmin(np.abs(cols.T_keV * 1e3 - T_eV))])
+    bounds = (float(frozen.q_keV[0]), float(frozen.q_keV[-1]))
+    dR = [rates.dR_dT_subshell(_charge(tab, T), [T], m_MeV * 1e3, 1e-37, mediator=mediator,
+                               n_targets_per_kg=rates.atoms_per_kg(element), q_bounds_keV=bounds)[0]
+          for tab in (cols, frozen)]
+    assert dR[0] / dR[1] == pytest.approx(PINS[key], rel=1e-4)
