@@ -51,8 +51,8 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
     default step_limit, 1e-3 (measured on Ne between step_limit 0.1 and 0.025,
     tests/continuum/test_rpa_finite_q.py); the columns' spline in ln q adds 4e-6 (the same
     spline on the frozen-core table against the frozen-core photoionization). Measured:
-    Ge 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV), 1.4e-4 (970.3 eV) and 7.7e-5
-    (3045.5 eV); Xe 7.1e-7
+    Ge 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV), 1.4e-4 (970.3 eV), 6.0e-5
+    (1483.8 eV) and 7.7e-5 (3045.5 eV); Xe 7.1e-7
     (115.4 eV), 1.3e-4 (301.0 eV), 1.6e-4 (951.0 eV) and 2.8e-4 (3004.9 eV)."""
     atom = nuatom.atom(element)
     rpa = rpa_reference_columns(element)
@@ -76,6 +76,7 @@ DSIGMA_RATIOS = {
     ("Ge", 98.5): {"weak": 0.91469, "nmm": 0.82458},
     ("Ge", 309.2): {"weak": 0.97752, "nmm": 0.97691},
     ("Ge", 970.3): {"weak": 0.99506, "nmm": 0.99140},
+    ("Ge", 1483.8): {"weak": 0.98241, "nmm": 0.97519},
     ("Ge", 3045.5): {"weak": 0.99861, "nmm": 1.00039},
     ("Xe", 115.4): {"weak": 1.04465, "nmm": 1.34096},
     ("Xe", 301.0): {"weak": 0.98140, "nmm": 0.98055},
@@ -106,6 +107,7 @@ MILLICHARGE = {
     ("Ge", 98.5): {"rpa_over_dhf": 0.81536, "epa_share": 0.78204},
     ("Ge", 309.2): {"rpa_over_dhf": 1.13774, "epa_share": 0.75936},
     ("Ge", 970.3): {"rpa_over_dhf": 1.04148, "epa_share": 0.62870},
+    ("Ge", 1483.8): {"rpa_over_dhf": 0.99712, "epa_share": 0.78654},
     ("Ge", 3045.5): {"rpa_over_dhf": 1.05758, "epa_share": 0.66755},
     ("Xe", 115.4): {"rpa_over_dhf": 5.66645, "epa_share": 0.78520},
     ("Xe", 301.0): {"rpa_over_dhf": 1.16184, "epa_share": 0.70094},
