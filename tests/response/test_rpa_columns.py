@@ -53,7 +53,7 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
     spline on the frozen-core table against the frozen-core photoionization). Measured:
     Ge 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV), 1.4e-4 (970.3 eV), 6.0e-5
     (1483.8 eV) and 7.7e-5 (3045.5 eV); Xe 7.1e-7
-    (115.4 eV), 1.3e-4 (301.0 eV), 1.6e-4 (951.0 eV) and 2.8e-4 (3004.9 eV)."""
+    (115.4 eV), 1.3e-4 (301.0 eV), 1.6e-4 (951.0 eV), 7.6e-5 (1690.4 eV) and 2.8e-4 (3004.9 eV)."""
     atom = nuatom.atom(element)
     rpa = rpa_reference_columns(element)
     resp = xsec.TableResponse(rpa)
@@ -81,6 +81,7 @@ DSIGMA_RATIOS = {
     ("Xe", 115.4): {"weak": 1.04465, "nmm": 1.34096},
     ("Xe", 301.0): {"weak": 0.98140, "nmm": 0.98055},
     ("Xe", 951.0): {"weak": 0.98100, "nmm": 0.96314},
+    ("Xe", 1690.4): {"weak": 0.99314, "nmm": 0.99534},
     ("Xe", 3004.9): {"weak": 0.99780, "nmm": 0.99921},
 }
 
@@ -112,6 +113,7 @@ MILLICHARGE = {
     ("Xe", 115.4): {"rpa_over_dhf": 5.66645, "epa_share": 0.78520},
     ("Xe", 301.0): {"rpa_over_dhf": 1.16184, "epa_share": 0.70094},
     ("Xe", 951.0): {"rpa_over_dhf": 1.02163, "epa_share": 0.80628},
+    ("Xe", 1690.4): {"rpa_over_dhf": 1.08595, "epa_share": 0.76016},
     ("Xe", 3004.9): {"rpa_over_dhf": 1.06382, "epa_share": 0.66432},
 }
 
