@@ -16,7 +16,8 @@ import numpy as np
 
 from nuatom.response.tables import ENGINE_REVISION, ResponseTable
 
-__all__ = ["METHODS", "dm_response_table", "ChargeResponse", "charge_response", "available_elements"]
+__all__ = ["METHODS", "dm_response_table", "ChargeResponse", "charge_response", "available_elements",
+           "column_charge_response"]
 
 #: Response methods: 'dhf' (frozen-core Dirac–Hartree–Fock) is available; 'rpa' is not yet.
 METHODS = ("dhf", "rpa")
@@ -158,3 +159,29 @@ def charge_response(element: str | None = None, *, table: ResponseTable | None =
                           binding_keV=np.asarray(table.binding_keV, float),
                           T_keV=np.asarray(table.T_keV, float), q_keV=np.asarray(table.q_keV, float),
                           S_per_keV=np.asarray(S, float), method=method)
+
+
+def column_charge_response(table: ResponseTable, T_keV: float):
+    """The charge response :math:`R_{00}` (1/keV, vector current, summed over subshells) of
+    ``table`` at one of its energy transfers, as a callable ``S(T, q)`` for
+    :func:`nuatom.darkmatter.rates.dR_dT_subshell`: linear in :math:`\\ln S` against
+    :math:`\\ln q` between the table's momenta, held at the end values outside them (pass
+    the table's momentum range as ``q_bounds_keV``); the ``T`` argument is ignored.
+
+    Made for tables that exist only at a few energy transfers, such as the RPA response
+    columns (:func:`nuatom.response.rpa_reference_columns`), where no interpolation in T is
+    possible.
+
+    Raises
+    ------
+    ValueError
+        ``T_keV`` is not one of the table's energy transfers (relative 1e-6).
+    """
+    T_nodes = np.asarray(table.T_keV, float)
+    j = int(np.argmin(np.abs(T_nodes - float(T_keV))))
+    if not abs(T_nodes[j] - float(T_keV)) <= 1e-6 * abs(float(T_keV)):
+        raise ValueError(f"T_keV = {T_keV:g} is not one of the table's energy transfers "
+                         f"(valid: T_keV in {[round(float(t), 9) for t in T_nodes]})")
+    log_S = np.log(np.maximum(table.components("vector", components=("R00",))["R00"][j], 1e-300))
+    log_q = np.log(np.asarray(table.q_keV, float))
+    return lambda T, q: np.exp(np.interp(np.log(q), log_q, log_S))
