@@ -15,7 +15,7 @@ import numpy as np
 
 from nuatom.numerics.jit import kernel
 
-__all__ = ["spherical_jn_all", "bessel_blocks"]
+__all__ = ["spherical_jn_all", "bessel_blocks", "order_below"]
 
 
 @kernel
@@ -123,6 +123,7 @@ def _blocks_kernel(L_max, q, r):
     first = np.empty(nr, dtype=np.int64)
     j = np.empty(nr)
     jp = np.empty(nr)
+    xs = np.empty(nr)
     for a in range(nq):
         n_up = 0
         n_down = 0
@@ -149,14 +150,29 @@ def _blocks_kernel(L_max, q, r):
             if L_max > 0:
                 j[k] = s / (x * x) - c / x
                 out[1, a, b] = j[k]
-        for L in range(1, L_max):
+        if n_up > 0 and up[n_up - 1] - up[0] == n_up - 1:
+            # the radii of the upward branch are one run (ascending radii, as integration
+            # grids give): write each order through a view indexed from zero, so that the
+            # loop over radii compiles to vector instructions (same arithmetic)
+            u0 = up[0]
             for k in range(n_up):
-                b = up[k]
-                x = q[a] * r[b]
-                j_next = (2 * L + 1) / x * j[k] - jp[k]
-                out[L + 1, a, b] = j_next
-                jp[k] = j[k]
-                j[k] = j_next
+                xs[k] = q[a] * r[u0 + k]
+            for L in range(1, L_max):
+                row = out[L + 1, a, u0:u0 + n_up]
+                for k in range(n_up):
+                    j_next = (2 * L + 1) / xs[k] * j[k] - jp[k]
+                    row[k] = j_next
+                    jp[k] = j[k]
+                    j[k] = j_next
+        else:
+            for L in range(1, L_max):
+                for k in range(n_up):
+                    b = up[k]
+                    x = q[a] * r[b]
+                    j_next = (2 * L + 1) / x * j[k] - jp[k]
+                    out[L + 1, a, b] = j_next
+                    jp[k] = j[k]
+                    j[k] = j_next
         if n_down == 0:
             continue
         # downward (Miller) recurrence, each point from above its own highest order;
@@ -231,3 +247,25 @@ def bessel_blocks(L_max: int, q, r) -> np.ndarray:
     """``[L, iq, ir] = j_L(q_iq r_ir)`` (all orders at once)."""
     return _blocks_kernel(int(L_max), np.ascontiguousarray(q, dtype=np.float64),
                           np.ascontiguousarray(r, dtype=np.float64))
+
+
+
+def order_below(x_max: float, floor: float, L_max: int) -> int:
+    """Highest order :math:`L \\le` ``L_max`` for which :math:`|j_L(x)|` reaches ``floor``
+    somewhere on :math:`0 \\le x \\le` ``x_max``; every order above it stays below
+    ``floor`` on that whole interval.
+
+    Orders :math:`L \\le x_{max}` are always kept. For :math:`L > x_{max}` the interval lies
+    before the first maximum of :math:`j_L` (at :math:`x \\approx L + 0.81L^{1/3}`), where
+    :math:`j_L` is positive and increasing, so its largest value there is
+    :math:`j_L(x_{max})`, evaluated with :func:`spherical_jn_all`.
+    """
+    if not (x_max >= 0 and math.isfinite(x_max)) or not 0 < floor < 1 or L_max < 0:
+        raise ValueError(f"need finite x_max >= 0 (got {x_max}), 0 < floor < 1 (got {floor}) "
+                         f"and L_max >= 0 (got {L_max})")
+    if L_max <= x_max:
+        return int(L_max)
+    j = spherical_jn_all(int(L_max), x_max)
+    above = np.flatnonzero(np.abs(j) >= floor)
+    last = int(above[-1]) if above.size else 0
+    return max(last, min(int(math.floor(x_max)), int(L_max)))

@@ -225,6 +225,60 @@ def _interpolate_at_kernel(f, x):
     return out
 
 
+@kernel
+def _lagrange8_weights(u, w):
+    """Weights of the 8-point Lagrange interpolation at offset ``u`` from the first node,
+    in the arithmetic order of :func:`_interpolate_at_kernel` (bit-identical)."""
+    for m in range(8):
+        wm = 1.0
+        for k in range(8):
+            if k != m:
+                wm *= (u - k) / (m - k)
+        w[m] = wm
+
+
+@kernel
+def _interpolate_many_kernel(flat, offsets, lengths, x):
+    """:func:`_interpolate_at_kernel` for many functions sampled on one t-mapping: function
+    ``f`` is ``flat[offsets[f]:offsets[f] + lengths[f]]``. The Lagrange weights of each
+    target point are computed once and shared by every function whose stencil is the
+    interior one (the others, near their own ends, get their own)."""
+    nf = offsets.shape[0]
+    out = np.empty((nf, x.shape[0]))
+    w = np.empty(8)
+    wf = np.empty(8)
+    for j in range(x.shape[0]):
+        xi = x[j]
+        if xi <= 0.0:
+            for f in range(nf):
+                out[f, j] = flat[offsets[f]]
+            continue
+        i = int(math.floor(xi))
+        base0 = i - 3
+        if base0 < 0:
+            base0 = 0
+        _lagrange8_weights(xi - base0, w)
+        for f in range(nf):
+            n = lengths[f]
+            o = offsets[f]
+            if xi >= n - 1:
+                out[f, j] = flat[o + n - 1]
+                continue
+            base = base0
+            if base + 8 > n:
+                base = n - 8
+            acc = 0.0
+            if base == base0:
+                for m in range(8):
+                    acc += w[m] * flat[o + base + m]
+            else:
+                _lagrange8_weights(xi - base, wf)
+                for m in range(8):
+                    acc += wf[m] * flat[o + base + m]
+            out[f, j] = acc
+    return out
+
+
 @functools.cache
 def _cumulative_tables(stencil: int) -> tuple[np.ndarray, np.ndarray]:
     """Weight table for the interval [i, i+1] at the left edge, interior and right edge.
@@ -300,10 +354,11 @@ def _build_r(t, b):
 
 
 @kernel
-def _cumulative_kernel(g, h, rows, shifts, stencil):
-    """C[i] = int_{t_0}^{t_i} g dt with the Lagrange interval weights."""
+def _interval_integrals(g, h, rows, shifts, stencil, step):
+    """``step[i] = h * sum_m rows[c_i, m] g[i + shifts[c_i] + m]``, the integral of ``g`` over
+    ``[t_i, t_{i+1}]`` with the Lagrange interval weights (``i < n - 1``). No iteration
+    depends on another, so the interior loop compiles to vector instructions."""
     n = g.shape[0]
-    out = np.zeros(n)
     half = stencil // 2
     n_left = half - 1
     # left edge
@@ -312,17 +367,23 @@ def _cumulative_kernel(g, h, rows, shifts, stencil):
         acc = 0.0
         for m in range(stencil):
             acc += rows[i, m] * g[base + m]
-        out[i + 1] = out[i] + h * acc
-    # interior (centred stencil; the hot loop, kept branch-free)
+        step[i] = h * acc
+    # interior (centred stencil; the hot loop): eight shifted views indexed from zero,
+    # which the compiler vectorizes (an index i + shift, possibly negative to the
+    # compiler, brings numba's wraparound branch into the loop and 5x the time)
     c = n_left
     w0, w1, w2, w3 = rows[c, 0], rows[c, 1], rows[c, 2], rows[c, 3]
     w4, w5, w6, w7 = rows[c, 4], rows[c, 5], rows[c, 6], rows[c, 7]
-    s0 = shifts[c]
-    for i in range(n_left, n - 1 - n_left):
-        b = i + s0
-        acc = (w0 * g[b] + w1 * g[b + 1] + w2 * g[b + 2] + w3 * g[b + 3]
-               + w4 * g[b + 4] + w5 * g[b + 5] + w6 * g[b + 6] + w7 * g[b + 7])
-        out[i + 1] = out[i] + h * acc
+    lo = n_left
+    count = n - 1 - n_left - lo
+    if count > 0:
+        o = lo + shifts[c]
+        g0, g1, g2, g3 = g[o:o + count], g[o + 1:o + 1 + count], g[o + 2:o + 2 + count], g[o + 3:o + 3 + count]
+        g4, g5, g6, g7 = g[o + 4:o + 4 + count], g[o + 5:o + 5 + count], g[o + 6:o + 6 + count], g[o + 7:o + 7 + count]
+        out = step[lo:lo + count]
+        for j in range(count):
+            out[j] = h * (w0 * g0[j] + w1 * g1[j] + w2 * g2[j] + w3 * g3[j]
+                          + w4 * g4[j] + w5 * g5[j] + w6 * g6[j] + w7 * g7[j])
     # right edge
     for i in range(max(n - 1 - n_left, n_left), n - 1):
         c = n_left + 1 + (n - 2 - i)
@@ -330,8 +391,50 @@ def _cumulative_kernel(g, h, rows, shifts, stencil):
         acc = 0.0
         for m in range(stencil):
             acc += rows[c, m] * g[base + m]
-        out[i + 1] = out[i] + h * acc
+        step[i] = h * acc
+
+
+@kernel
+def _cumulative_kernel(g, h, rows, shifts, stencil):
+    """C[i] = int_{t_0}^{t_i} g dt with the Lagrange interval weights.
+
+    The interval integrals (:func:`_interval_integrals`) are formed first and summed
+    afterwards; the running sum does exactly the additions of a single loop over both
+    (same result, bit for bit), but the interval loop no longer waits on it.
+    """
+    n = g.shape[0]
+    out = np.zeros(n)
+    if n < 2:
+        return out
+    step = np.empty(n - 1)
+    _interval_integrals(g, h, rows, shifts, stencil, step)
+    for i in range(n - 1):
+        out[i + 1] = out[i] + step[i]
     return out
+
+
+@kernel
+def _damped_node_factors(i, n, n_left, step, back, shifts, stencil, fac):
+    """Stencil class of interval ``[i, i+1]`` and its node factors
+    ``fac[m] = exp(A[base + m] - A[i + 1])`` as products of the tabulated steps."""
+    if i < n_left:
+        c = i
+    elif i >= n - 1 - n_left:
+        c = n_left + 1 + (n - 2 - i)
+    else:
+        c = n_left
+    base = i + shifts[c]
+    f = 1.0
+    if base <= i + 1:
+        for j in range(base, i + 1):
+            f *= back[j]
+    else:
+        for j in range(i + 1, base):
+            f *= step[j]
+    for m in range(stencil):
+        fac[m] = f
+        f *= step[base + m]
+    return c, base
 
 
 @kernel
@@ -384,6 +487,72 @@ def _damped_cumulative_steps(g, step, back, h, rows, shifts, stencil):
         # multiply by the reciprocal: a division here would set the pace of the running sum
         out[i + 1] = out[i] * back[i] + h * acc
     return out
+
+
+@kernel
+def _damped_cumulative_vectorized(g, step, back, h, rows, shifts, stencil):
+    """:func:`_damped_cumulative_steps` with the interval integrals formed first
+    (:func:`_damped_interval_integrals`, vectorized) and summed afterwards. Equal to it to
+    rounding, not bit for bit (the node factors are multiplied in another order): the
+    exchange kernel uses this form; the bound-state solver keeps the sliding one, whose
+    self-consistent fields (and the stall tests of heavy atoms) are pinned to the bit."""
+    n = g.shape[0]
+    out = np.zeros(n)
+    if n < 2:
+        return out
+    inc = np.empty(n - 1)
+    _damped_interval_integrals(g, step, back, h, rows, shifts, stencil, inc)
+    for i in range(n - 1):
+        out[i + 1] = out[i] * back[i] + inc[i]
+    return out
+
+
+@kernel
+def _damped_interval_integrals(g, step, back, h, rows, shifts, stencil, inc):
+    """The interval integrals of :func:`_damped_cumulative_steps`, ``inc[i]`` for
+    ``i < n - 1``, each relative to its right node ``i + 1``."""
+    n = g.shape[0]
+    half = stencil // 2
+    n_left = half - 1
+    fac = np.empty(stencil)
+    # the interior formula below is written for the centred 8-point stencil
+    fast = stencil == 8 and shifts[n_left] == -3
+    lo = n_left + 1 if fast else n - 1
+    hi = max(n - 1 - n_left, lo) if fast else n - 1
+    for i in range(n - 1):
+        if lo <= i < hi:
+            continue
+        c, base = _damped_node_factors(i, n, n_left, step, back, shifts, stencil, fac)
+        acc = 0.0
+        for m in range(stencil):
+            acc += rows[c, m] * fac[m] * g[base + m]
+        inc[i] = h * acc
+    count = hi - lo
+    if count > 0:
+        c = n_left
+        w0, w1, w2, w3 = rows[c, 0], rows[c, 1], rows[c, 2], rows[c, 3]
+        w4, w5, w6, w7 = rows[c, 4], rows[c, 5], rows[c, 6], rows[c, 7]
+        # views indexed from zero (an offset index would bring numba's wraparound branch
+        # into the loop and stop it from vectorizing)
+        bm3, bm2, bm1, b0 = back[lo - 3:lo - 3 + count], back[lo - 2:lo - 2 + count], \
+            back[lo - 1:lo - 1 + count], back[lo:lo + count]
+        s1, s2, s3 = step[lo + 1:lo + 1 + count], step[lo + 2:lo + 2 + count], step[lo + 3:lo + 3 + count]
+        g0, g1, g2, g3 = g[lo - 3:lo - 3 + count], g[lo - 2:lo - 2 + count], g[lo - 1:lo - 1 + count], \
+            g[lo:lo + count]
+        g4, g5, g6, g7 = g[lo + 1:lo + 1 + count], g[lo + 2:lo + 2 + count], g[lo + 3:lo + 3 + count], \
+            g[lo + 4:lo + 4 + count]
+        dst = inc[lo:lo + count]
+        for j in range(count):
+            f3 = b0[j]
+            f2 = bm1[j] * f3
+            f1 = bm2[j] * f2
+            f0 = bm3[j] * f1
+            f5 = s1[j]
+            f6 = f5 * s2[j]
+            f7 = f6 * s3[j]
+            acc = (w0 * f0 * g0[j] + w1 * f1 * g1[j] + w2 * f2 * g2[j] + w3 * f3 * g3[j]
+                   + w4 * g4[j] + w5 * f5 * g5[j] + w6 * f6 * g6[j] + w7 * f7 * g7[j])
+            dst[j] = h * acc
 
 
 @kernel
@@ -466,6 +635,29 @@ class RadialGrid:
         (error :math:`O(h^8)` for functions smooth in ``t``); constant beyond the ends."""
         return _interpolate_at_kernel(np.ascontiguousarray(f, dtype=np.float64),
                                       np.ascontiguousarray(self.fractional_index(r_bohr)))
+
+    def interpolate_many_at(self, functions, r_bohr) -> np.ndarray:
+        """:meth:`interpolate_at` for several functions at once: ``[i, :]`` is
+        ``functions[i]`` at ``r_bohr``, bit-identical to interpolating it alone.
+
+        Each function is sampled on the first ``len(functions[i])`` (at least 8) nodes of
+        this grid's mapping (same ``r_min``, ``b``, ``t0`` and step; its own length may
+        differ from this grid's), as the grids of one continuum energy are. The Lagrange
+        weights are shared between the functions, which is what makes this faster.
+        """
+        lengths = np.array([len(f) for f in functions], dtype=np.int64)
+        if lengths.size and lengths.min() < 8:
+            raise ValueError(f"every function needs at least 8 samples (got {int(lengths.min())})")
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        flat = np.concatenate([np.asarray(f, dtype=np.float64) for f in functions]) if lengths.size \
+            else np.zeros(0)
+        return _interpolate_many_kernel(flat, offsets, lengths,
+                                        np.ascontiguousarray(self.fractional_index(r_bohr)))
+
+    def same_mapping(self, other: "RadialGrid") -> bool:
+        """Whether ``other`` has this grid's nodes (possibly fewer or more of them)."""
+        return (self.spec.b_bohr == other.spec.b_bohr and self.h == other.h
+                and self.t[0] == other.t[0] and self.r[0] == other.r[0])
 
     def __len__(self) -> int:
         return self.r.shape[0]

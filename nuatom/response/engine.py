@@ -52,7 +52,7 @@ import numpy as np
 from scipy import special
 
 from nuatom.numerics.angular import allowed
-from nuatom.numerics.bessel import bessel_blocks
+from nuatom.numerics.bessel import bessel_blocks, order_below
 from nuatom.continuum.solver import ContinuumOptions, ContinuumSolver
 from nuatom.numerics.grid import GridSpec, RadialGrid
 from nuatom.continuum.multipoles import _pieces, _radial_weights
@@ -235,6 +235,11 @@ def _wave_pieces(kp: int, ka: int, kinds: tuple) -> tuple:
     return tuple(out)
 
 
+#: Bessel functions below this bound on a whole r-chunk are left out of the radial
+#: integrals (see :func:`_radial_integrals`); the change of a response is measured in
+#: ``tests/response/test_engine_speedups.py``.
+BESSEL_FLOOR = 1e-17
+
 #: Radial products of a continuum wave (P', Q~') with the bound orbital (P_a, Q~_a):
 #: 0: P'P_a, 1: c^-2 Q~'Q~_a (density-like), 2: P'Q~_a/c, 3: Q~'P_a/c (current-like).
 _PRODUCT_WAVE = (0, 1, 0, 1)  # which wave component (0: P', 1: Q~') each product uses
@@ -293,8 +298,10 @@ def _radial_integrals(terms: _Terms, Pc, Qc, starts, Pb, Qb, grid: RadialGrid, q
     Works in r-chunks: each chunk computes :math:`j_L(qr)` for all orders it needs in one
     recurrence (:func:`~nuatom.numerics.bessel.bessel_blocks`), forms the radial products of the
     primitives whose wave is non-zero there, and contracts them order by order as matrix
-    products. (With the pieces reduced to primitives these products are ~10 % of a Xe
-    table's cost; the continuum orbitals and the Bessel recurrence take more, see
+    products. Orders whose :math:`j_L` stays below :data:`BESSEL_FLOOR` on the whole chunk
+    (:func:`~nuatom.numerics.bessel.order_below`) are neither recurred to nor contracted.
+    (The Bessel recurrence and these products are about 40 % of a Xe table's cost, the
+    continuum orbitals with their exchange iteration about as much; see
     ``benchmarks/bench_response.py``.)
     """
     nq = q.size
@@ -311,9 +318,16 @@ def _radial_integrals(terms: _Terms, Pc, Qc, starts, Pb, Qb, grid: RadialGrid, q
     bound = np.stack((Pb * w, Qb * (w * inv_c2), Qb * (w / C_AU), Pb * (w / C_AU)))
     prim_start = starts[terms.prim_cont]
     order = np.argsort(terms.prim_L, kind="stable")
+    L_sorted = terms.prim_L[order]
+    q_top = float(q.max())
     for s in range(int(prim_start.min()), n, chunk):
         e = min(s + chunk, n)
-        active = order[prim_start[order] < e]
+        # orders whose j_L stays below BESSEL_FLOOR on the whole chunk add nothing that
+        # double precision keeps (the integrands are O(1) in these units): skip them
+        # and do not recur up to them
+        n_low = int(np.searchsorted(L_sorted, order_below(q_top * float(r[e - 1]), BESSEL_FLOOR, int(L_sorted[-1])), side="right"))
+        low = order[:n_low]
+        active = low[prim_start[low] < e]
         if active.size == 0:
             continue
         L_act = terms.prim_L[active]
@@ -374,6 +388,46 @@ def _on_grid(cont, grid: RadialGrid, project=None) -> tuple[np.ndarray, np.ndarr
         Q -= ovl * Qa
         start = 0
     return P, Q, start
+
+
+def _waves_on_grid(waves, grid: RadialGrid, projections: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_on_grid` for every wave of a window at once, bit-identical to calling it per
+    wave: ``(P[nw, n], Q[nw, n], starts[nw])``; ``projections = {index: (overlap, P_a,
+    Qt_a)}``. Waves whose continuum grids share one mapping (all waves of one energy, as
+    the solver makes them) are interpolated together, sharing the Lagrange weights."""
+    nw = len(waves)
+    n = grid.r.size
+    P = np.empty((nw, n))
+    Q = np.empty((nw, n))
+    groups: list[list[int]] = []
+    for i, c in enumerate(waves):
+        for members in groups:
+            if waves[members[0]].grid.same_mapping(c.grid):
+                members.append(i)
+                break
+        else:
+            groups.append([i])
+    for members in groups:
+        host = waves[members[0]].grid
+        values = host.interpolate_many_at([f for i in members for f in (waves[i].P, waves[i].Qt)], grid.r)
+        P[members] = values[0::2]
+        Q[members] = values[1::2]
+    ends = np.array([c.grid.r[-1] for c in waves])
+    outside = grid.r[None, :] > ends[:, None]
+    P[outside] = 0.0
+    Q[outside] = 0.0
+    amp = np.abs(P)
+    peak = amp.max(axis=1)
+    big = amp > 1e-14 * peak[:, None]
+    starts = np.where(peak > 0, np.where(big.any(axis=1), np.argmax(big, axis=1), n), n)
+    for i in range(nw):
+        P[i, :starts[i]] = 0.0
+        Q[i, :starts[i]] = 0.0
+    for i, (ovl, Pa, Qa) in projections.items():
+        P[i] -= ovl * Pa
+        Q[i] -= ovl * Qa
+        starts[i] = 0
+    return P, Q, starts.astype(np.int64)
 
 
 def _octave_bands(q_sorted: np.ndarray) -> list[tuple[int, int]]:
@@ -526,10 +580,8 @@ def window_sums(solver: ContinuumSolver, orbital, T_hartree: float, q_au, kappa_
         if overlaps:
             Pa = solver.grid.interpolate_at(orbital.P, grid.r)
             Qa = solver.grid.interpolate_at(orbital.Qt, grid.r)
-        on = [_on_grid(c, grid, (overlaps[i], Pa, Qa) if i in overlaps else None)
-              for i, c in enumerate(waves)]
-        radial = _radial_integrals(terms, np.array([o[0] for o in on]), np.array([o[1] for o in on]),
-                                   np.array([o[2] for o in on]), Pb, Qb, grid, qb, inv_c2)
+        Pc, Qc, starts = _waves_on_grid(waves, grid, {i: (ovl, Pa, Qa) for i, ovl in overlaps.items()})
+        radial = _radial_integrals(terms, Pc, Qc, starts, Pb, Qb, grid, qb, inv_c2)
         X = _matrix_elements(terms, radial)
         S[:, order[lo:hi]] = _basis_from_elements(terms, X, basis)
         band_sizes = np.zeros((n_batches, hi - lo))

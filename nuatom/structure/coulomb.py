@@ -15,7 +15,8 @@ import math
 import numpy as np
 
 from nuatom.numerics.jit import kernel
-from nuatom.numerics.grid import CUMULATIVE_STENCIL, _cumulative_kernel, _damped_cumulative_kernel, _damped_cumulative_steps
+from nuatom.numerics.grid import (CUMULATIVE_STENCIL, _cumulative_kernel, _damped_cumulative_kernel,
+                                  _damped_interval_integrals, _interval_integrals)
 
 #: Highest multipole whose Y^k uses tabulated powers r^k, r^-(k+1); above it (high
 #: continuum partial waves) the damped form avoids overflow on grids from 1e-7 bohr.
@@ -33,8 +34,19 @@ def _yk_kernel(rk, rk1inv, drdt, rho, h, rows, shifts, stencil):
     for i in range(n):
         inner[i] = rk[i] * rho[i] * drdt[i]
         outer[n - 1 - i] = rho[i] * rk1inv[i] * drdt[i]
-    a = _cumulative_kernel(inner, h, rows, shifts, stencil)
-    b = _cumulative_kernel(outer, h, rows, shifts, stencil)
+    # the two running sums of _cumulative_kernel (inner from the origin, outer from the
+    # end), advanced in one loop: two independent chains of additions overlap, where
+    # two calls would wait on each in turn (same additions, same result bit for bit)
+    a = np.zeros(n)
+    b = np.zeros(n)
+    if n >= 2:
+        step_a = np.empty(n - 1)
+        step_b = np.empty(n - 1)
+        _interval_integrals(inner, h, rows, shifts, stencil, step_a)
+        _interval_integrals(outer, h, rows, shifts, stencil, step_b)
+        for i in range(n - 1):
+            a[i + 1] = a[i] + step_a[i]
+            b[i + 1] = b[i] + step_b[i]
     y = np.empty(n)
     for i in range(n):
         y[i] = a[i] * rk1inv[i] + rk[i] * b[n - 1 - i]
@@ -96,22 +108,36 @@ def _yk_damped_tabulated(r, drdt, rho, s, m, kk, up, up_back, down, down_back, h
     n = m - s
     g_in = np.empty(n)
     g_out = np.empty(n)
-    st_in = np.ones(n)
-    bk_in = np.ones(n)
     st_out = np.ones(n)
     bk_out = np.ones(n)
+    d = drdt[s:m]
     for i in range(n):
-        g_in[i] = rho[i] * drdt[s + i]
+        g_in[i] = rho[i] * d[i]
+    for i in range(n):
         g_out[n - 1 - i] = g_in[i]
+    # the inner integral reads its rows in place (their last entry, beyond the last
+    # interval, is never used)
+    st_in = up[kk, s:m]
+    bk_in = up_back[kk, s:m]
+    # reversed array: node i' is grid point m-1-i', and exp(a[i'+1] - a[i']) with
+    # a = -(k+1) ln r is (r_{m-1-i'}/r_{m-2-i'})^(k+1)
+    dn = down[kk, s:m]
+    dnb = down_back[kk, s:m]
     for i in range(n - 1):
-        st_in[i] = up[kk, s + i]
-        bk_in[i] = up_back[kk, s + i]
-        # reversed array: node i' is grid point m-1-i', and exp(a[i'+1] - a[i']) with
-        # a = -(k+1) ln r is (r_{m-1-i'}/r_{m-2-i'})^(k+1)
-        st_out[i] = down[kk, m - 2 - i]
-        bk_out[i] = down_back[kk, m - 2 - i]
-    inner = _damped_cumulative_steps(g_in, st_in, bk_in, h, rows, shifts, stencil)
-    outer = _damped_cumulative_steps(g_out, st_out, bk_out, h, rows, shifts, stencil)
+        st_out[i] = dn[n - 2 - i]
+        bk_out[i] = dnb[n - 2 - i]
+    # the running sums of _damped_cumulative_steps for both integrals in one loop: two
+    # independent chains overlap instead of waiting on each other
+    inner = np.zeros(n)
+    outer = np.zeros(n)
+    if n >= 2:
+        inc_in = np.empty(n - 1)
+        inc_out = np.empty(n - 1)
+        _damped_interval_integrals(g_in, st_in, bk_in, h, rows, shifts, stencil, inc_in)
+        _damped_interval_integrals(g_out, st_out, bk_out, h, rows, shifts, stencil, inc_out)
+        for i in range(n - 1):
+            inner[i + 1] = inner[i] * bk_in[i] + inc_in[i]
+            outer[i + 1] = outer[i] * bk_out[i] + inc_out[i]
     y = np.empty(n)
     for i in range(n):
         y[i] = (inner[i] + outer[n - 1 - i]) / r[s + i]
@@ -137,7 +163,7 @@ def _power_table(grid, kmax: int):
 
 @kernel
 def _exchange_kernel(rk_table, rk1inv_table, r, logr, drdt, orbP, orbQ, b_index, k_values, coefs, b_end,
-                     vP, vQ, v_start, inv_c2, h, rows, shifts, stencil):
+                     vP, vQ, v_start, inv_c2, h, rows, shifts, stencil, slot, up, up_back, down, down_back):
     """sum_t coef_t * phi_b Y^{k_t}[phi_b, v] for every term t (both components).
 
     Terms must be grouped by orbital (consecutive equal ``b_index``): the overlap density
@@ -147,31 +173,11 @@ def _exchange_kernel(rk_table, rk1inv_table, r, logr, drdt, orbP, orbQ, b_index,
     ``[0, b_end[b])`` only. ``v`` vanishes below ``v_start``; there
     :math:`Y^k(r) = Y^k(r_s)(r/r_s)^k` exactly, and an orbital that ends before
     ``v_start`` contributes nothing (high partial waves never reach the inner shells).
+    A term whose multipole is beyond the power tables uses row ``slot[t]`` of the damping
+    tables (:func:`_damping_tables` over the whole grid, see :func:`_damping_rows`).
     """
     n = drdt.shape[0]
-    # damping factors of the high multipoles, shared by every orbital
-    n_high = 0
-    for t in range(b_index.shape[0]):
-        if k_values[t] >= rk_table.shape[0]:
-            n_high += 1
-    k_high = np.empty(n_high, dtype=np.int64)
-    slot = np.full(b_index.shape[0], -1, dtype=np.int64)
-    nk = 0
-    for t in range(b_index.shape[0]):
-        k = k_values[t]
-        if k < rk_table.shape[0]:
-            continue
-        found = -1
-        for kk in range(nk):
-            if k_high[kk] == k:
-                found = kk
-        if found < 0:
-            k_high[nk] = k
-            found = nk
-            nk += 1
-        slot[t] = found
     first = max(0, v_start - stencil)
-    up, up_back, down, down_back = _damping_tables(logr, k_high[:nk], first)
     outP = np.zeros(n)
     outQ = np.zeros(n)
     nt = b_index.shape[0]
@@ -257,10 +263,49 @@ def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2, extent=None, negligi
     amp = np.abs(vP)
     big = np.flatnonzero(amp > negligible * amp.max())
     v_start = int(big[0]) if big.size else len(vP)
+    slot, tables = _damping_rows(grid, k_values, rk.shape[0])
     return _exchange_kernel(rk, rk1, grid.r, _log_r(grid), grid.drdt, orbP, orbQ, b_index, k_values, coefs,
                             np.ascontiguousarray(extent, dtype=np.int64),
                             np.ascontiguousarray(vP), np.ascontiguousarray(vQ), v_start, float(inv_c2),
-                            grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL)
+                            grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL, slot, *tables)
+
+
+def _damping_rows(grid, k_values, k_tabulated: int):
+    """``(slot, (up, up_back, down, down_back))``: for every term whose multipole is
+    ``>= k_tabulated`` (beyond the power tables), the row of its damping factors
+    (:func:`_damping_tables` over the whole grid); ``-1`` for the others.
+
+    The rows are kept on the grid and grow as new multipoles appear: every partial wave of
+    one continuum energy shares one grid and neighbouring waves share most multipoles, so
+    the exponentials are formed once per grid instead of once per exchange application
+    (where they were the largest part for high partial waves). Rows are identical to what
+    :func:`_damping_tables` gives for any ``first``, at every ``j >= first``.
+    """
+    slot = np.full(k_values.shape[0], -1, dtype=np.int64)
+    cache = grid.__dict__.setdefault("_damping_rows", {"row": {}, "tables": None, "used": 0})
+    high = sorted({int(k) for k in k_values if k >= k_tabulated})
+    new = [k for k in high if k not in cache["row"]]
+    if new:
+        rows_new = _damping_tables(_log_r(grid), np.array(new, dtype=np.int64), 0)
+        used = cache["used"]
+        old = cache["tables"]
+        if old is None or used + len(new) > old[0].shape[0]:
+            capacity = max(2 * (used + len(new)), 8)
+            grown = tuple(np.ones((capacity, len(grid.r))) for _ in range(4))
+            if old is not None:
+                for g_arr, o_arr in zip(grown, old):
+                    g_arr[:used] = o_arr[:used]
+            cache["tables"] = grown
+        for g_arr, part in zip(cache["tables"], rows_new):
+            g_arr[used:used + len(new)] = part
+        for i, k in enumerate(new):
+            cache["row"][k] = used + i
+        cache["used"] = used + len(new)
+    for t, k in enumerate(k_values):
+        if k >= k_tabulated:
+            slot[t] = cache["row"][int(k)]
+    tables = cache["tables"] if cache["tables"] is not None else tuple(np.ones((1, len(grid.r))) for _ in range(4))
+    return slot, tables
 
 
 def density(Pa, Qa, Pb, Qb, inv_c2):

@@ -102,3 +102,58 @@ def test_damped_cumulative_against_plain_formula():
 def test_make_grid_is_cached():
     spec = GridSpec(1e-7, 50.0, 700, 4.0)
     assert make_grid(spec) is make_grid(spec)
+
+
+def test_damped_cumulative_against_slow_exponentials():
+    # obviously correct reference: every node factor exp(A[node] - A[i+1]) from its own
+    # exponential, C[i+1] = C[i] exp(A[i] - A[i+1]) + interval i. Both kernels form the
+    # factors as products of tabulated steps (the sliding one of the bound-state solver,
+    # the vectorized one of the exchange kernel) and must agree with it to rounding
+    # (1e-13 of the largest value; measured ~1e-16)
+    from nuatom.numerics.grid import (CUMULATIVE_STENCIL, _damped_cumulative_steps,
+                                      _damped_cumulative_vectorized)
+    g = grid(400)
+    rng = np.random.default_rng(5)
+    for n, kernel in [(n, k) for n in (8, 9, 12, 40, 400)
+                      for k in (_damped_cumulative_steps, _damped_cumulative_vectorized)]:
+        A = 150.0 * np.log(g.r[:n])  # a high multipole's r^k damping
+        f = rng.normal(size=n)
+        step = np.ones(n)
+        step[:-1] = np.exp(np.diff(A))
+        fast = kernel(f, step, 1.0 / step, g.h, g._rows, g._shifts, CUMULATIVE_STENCIL)
+        half = CUMULATIVE_STENCIL // 2
+        slow = np.zeros(n)
+        for i in range(n - 1):
+            c = i if i < half - 1 else (half - 1 + 1 + (n - 2 - i) if i >= n - half else half - 1)
+            base = i + g._shifts[c]
+            nodes = base + np.arange(CUMULATIVE_STENCIL)
+            interval = g.h * np.sum(g._rows[c] * np.exp(A[nodes] - A[i + 1]) * f[nodes])
+            slow[i + 1] = slow[i] * math.exp(A[i] - A[i + 1]) + interval
+        assert np.max(np.abs(fast - slow)) <= 1e-13 * np.max(np.abs(slow)), n
+
+
+def test_interpolate_many_equals_one_at_a_time():
+    # shared Lagrange weights must not change a bit: functions on the same mapping with
+    # different lengths (shorter ones end inside the target range and are clamped
+    # there, with their own one-sided stencils)
+    g = grid(3000)
+    rng = np.random.default_rng(7)
+    lengths = (8, 9, 500, 2999, 3000)
+    functions = [np.sin(3 * g.r[:n]) * np.exp(-0.05 * g.r[:n]) + 1e-3 * rng.normal(size=n) for n in lengths]
+    target = np.concatenate([[g.r[0] / 2], np.geomspace(g.r[0], g.r[-1] * 1.2, 1777)])
+    many = g.interpolate_many_at(functions, target)
+    for row, f, n in zip(many, functions, lengths):
+        own = RadialGrid(g.spec, t0=float(g.t[0]), h=g.h, n=n) if n >= 64 else None
+        one = (own or g).interpolate_at(f, target) if own is not None else None
+        if one is None:  # grids need 64 points: compare with the kernel itself
+            from nuatom.numerics.grid import _interpolate_at_kernel
+            one = _interpolate_at_kernel(f, g.fractional_index(target))
+        assert np.array_equal(row, one), n
+    with pytest.raises(ValueError, match="at least 8 samples"):
+        g.interpolate_many_at([np.ones(5)], target)
+
+
+def test_same_mapping():
+    g = grid(3000)
+    assert g.same_mapping(RadialGrid(g.spec, t0=float(g.t[0]), h=g.h, n=100))
+    assert not g.same_mapping(grid(3001))
