@@ -242,41 +242,61 @@ def _interpolate_many_kernel(flat, offsets, lengths, x):
     """:func:`_interpolate_at_kernel` for many functions sampled on one t-mapping: function
     ``f`` is ``flat[offsets[f]:offsets[f] + lengths[f]]``. The Lagrange weights of each
     target point are computed once and shared by every function whose stencil is the
-    interior one (the others, near their own ends, get their own)."""
+    interior one (the others, near their own ends, get their own); each function is then
+    written in one contiguous pass."""
     nf = offsets.shape[0]
-    out = np.empty((nf, x.shape[0]))
-    w = np.empty(8)
-    wf = np.empty(8)
-    for j in range(x.shape[0]):
+    nx = x.shape[0]
+    out = np.empty((nf, nx))
+    weights = np.empty((nx, 8))
+    base0 = np.empty(nx, dtype=np.int64)
+    for j in range(nx):
         xi = x[j]
         if xi <= 0.0:
-            for f in range(nf):
-                out[f, j] = flat[offsets[f]]
+            base0[j] = -1
             continue
-        i = int(math.floor(xi))
-        base0 = i - 3
-        if base0 < 0:
-            base0 = 0
-        _lagrange8_weights(xi - base0, w)
-        for f in range(nf):
-            n = lengths[f]
-            o = offsets[f]
-            if xi >= n - 1:
-                out[f, j] = flat[o + n - 1]
+        b = int(math.floor(xi)) - 3
+        if b < 0:
+            b = 0
+        base0[j] = b
+        _lagrange8_weights(xi - b, weights[j])
+    wf = np.empty(8)
+    for f in range(nf):
+        n = lengths[f]
+        o = offsets[f]
+        row = out[f]
+        for j in range(nx):
+            xi = x[j]
+            b = base0[j]
+            if b < 0:
+                row[j] = flat[o]
                 continue
-            base = base0
-            if base + 8 > n:
-                base = n - 8
+            if xi >= n - 1:
+                row[j] = flat[o + n - 1]
+                continue
             acc = 0.0
-            if base == base0:
+            if b + 8 <= n:
+                w = weights[j]
                 for m in range(8):
-                    acc += w[m] * flat[o + base + m]
+                    acc += w[m] * flat[o + b + m]
             else:
-                _lagrange8_weights(xi - base, wf)
+                b = n - 8
+                _lagrange8_weights(xi - b, wf)
                 for m in range(8):
-                    acc += wf[m] * flat[o + base + m]
-            out[f, j] = acc
+                    acc += wf[m] * flat[o + b + m]
+            row[j] = acc
     return out
+
+
+def stack_functions(functions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(flat, offsets, lengths)``: the functions end to end, as
+    :meth:`RadialGrid.interpolate_stack_at` takes them (each needs at least 8 samples)."""
+    lengths = np.array([len(f) for f in functions], dtype=np.int64)
+    if lengths.size and lengths.min() < 8:
+        raise ValueError(f"every function needs at least 8 samples (got {int(lengths.min())})")
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    flat = np.concatenate([np.asarray(f, dtype=np.float64) for f in functions]) if lengths.size \
+        else np.zeros(0)
+    return flat, offsets, lengths
 
 
 @functools.cache
@@ -416,7 +436,8 @@ def _cumulative_kernel(g, h, rows, shifts, stencil):
 @kernel
 def _damped_node_factors(i, n, n_left, step, back, shifts, stencil, fac):
     """Stencil class of interval ``[i, i+1]`` and its node factors
-    ``fac[m] = exp(A[base + m] - A[i + 1])`` as products of the tabulated steps."""
+    ``fac[m] = exp(A[base + m] - A[i + 1])`` as products of the tabulated steps, starting
+    from node ``base``."""
     if i < n_left:
         c = i
     elif i >= n - 1 - n_left:
@@ -447,7 +468,6 @@ def _damped_cumulative_steps(g, step, back, h, rows, shifts, stencil):
     half = stencil // 2
     n_left = half - 1
     fac = np.empty(stencil)
-    i_lo = min(n_left, n - 1)
     i_hi = max(n - 1 - n_left, n_left)
     for i in range(n - 1):
         if n_left < i < i_hi:
@@ -463,24 +483,7 @@ def _damped_cumulative_steps(g, step, back, h, rows, shifts, stencil):
                 f *= step[j]
             fac[stencil - 1] = f
         else:
-            if i < n_left:
-                c = i
-            elif i >= n - 1 - n_left:
-                c = n_left + 1 + (n - 2 - i)
-            else:
-                c = n_left
-            base = i + shifts[c]
-            # factor for node j is exp(A[j] - A[i+1]); start at j = base
-            f = 1.0
-            if base <= i + 1:
-                for j in range(base, i + 1):
-                    f *= back[j]
-            else:
-                for j in range(i + 1, base):
-                    f *= step[j]
-            for m in range(stencil):
-                fac[m] = f
-                f *= step[base + m]
+            c, base = _damped_node_factors(i, n, n_left, step, back, shifts, stencil, fac)
         acc = 0.0
         for m in range(stencil):
             acc += rows[c, m] * fac[m] * g[base + m]
@@ -645,12 +648,13 @@ class RadialGrid:
         differ from this grid's), as the grids of one continuum energy are. The Lagrange
         weights are shared between the functions, which is what makes this faster.
         """
-        lengths = np.array([len(f) for f in functions], dtype=np.int64)
-        if lengths.size and lengths.min() < 8:
-            raise ValueError(f"every function needs at least 8 samples (got {int(lengths.min())})")
-        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        flat = np.concatenate([np.asarray(f, dtype=np.float64) for f in functions]) if lengths.size \
-            else np.zeros(0)
+        return self.interpolate_stack_at(stack_functions(functions), r_bohr)
+
+    def interpolate_stack_at(self, stack, r_bohr) -> np.ndarray:
+        """:meth:`interpolate_many_at` for functions already packed by
+        :func:`stack_functions` (a caller that interpolates the same functions onto
+        several grids packs them once)."""
+        flat, offsets, lengths = stack
         return _interpolate_many_kernel(flat, offsets, lengths,
                                         np.ascontiguousarray(self.fractional_index(r_bohr)))
 

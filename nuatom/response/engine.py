@@ -54,7 +54,7 @@ from scipy import special
 from nuatom.numerics.angular import allowed
 from nuatom.numerics.bessel import bessel_blocks, order_below
 from nuatom.continuum.solver import ContinuumOptions, ContinuumSolver
-from nuatom.numerics.grid import GridSpec, RadialGrid
+from nuatom.numerics.grid import GridSpec, RadialGrid, stack_functions
 from nuatom.continuum.multipoles import _pieces, _radial_weights
 from nuatom.units import C_AU
 
@@ -291,9 +291,11 @@ class _Terms:
         return self.prim_L.size
 
 
-def _radial_integrals(terms: _Terms, Pc, Qc, starts, Pb, Qb, grid: RadialGrid, q, inv_c2: float,
+def _radial_integrals(terms: _Terms, waves, starts, Pb, Qb, grid: RadialGrid, q, inv_c2: float,
                       chunk: int = 384) -> np.ndarray:
-    """Primitive integrals ``[p, iq] = int j_{L_p}(q r) g_p(r) dr`` on ``grid``.
+    """Primitive integrals ``[p, iq] = int j_{L_p}(q r) g_p(r) dr`` on ``grid``; ``waves``
+    holds the large components of the ``nw`` waves in its first ``nw`` rows and the small
+    ones in the next ``nw`` (as :func:`_waves_on_grid` gives them).
 
     Works in r-chunks: each chunk computes :math:`j_L(qr)` for all orders it needs in one
     recurrence (:func:`~nuatom.numerics.bessel.bessel_blocks`), forms the radial products of the
@@ -312,8 +314,7 @@ def _radial_integrals(terms: _Terms, Pc, Qc, starts, Pb, Qb, grid: RadialGrid, q
     w = grid.weights
     r = grid.r
     n = r.size
-    nw = Pc.shape[0]
-    waves = np.concatenate((Pc, Qc))  # [2 nw, n]
+    nw = waves.shape[0] // 2
     wave_row = np.asarray(_PRODUCT_WAVE)[terms.prim_product] * nw + terms.prim_cont
     bound = np.stack((Pb * w, Qb * (w * inv_c2), Qb * (w / C_AU), Pb * (w / C_AU)))
     prim_start = starts[terms.prim_cont]
@@ -390,15 +391,10 @@ def _on_grid(cont, grid: RadialGrid, project=None) -> tuple[np.ndarray, np.ndarr
     return P, Q, start
 
 
-def _waves_on_grid(waves, grid: RadialGrid, projections: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_on_grid` for every wave of a window at once, bit-identical to calling it per
-    wave: ``(P[nw, n], Q[nw, n], starts[nw])``; ``projections = {index: (overlap, P_a,
-    Qt_a)}``. Waves whose continuum grids share one mapping (all waves of one energy, as
-    the solver makes them) are interpolated together, sharing the Lagrange weights."""
-    nw = len(waves)
-    n = grid.r.size
-    P = np.empty((nw, n))
-    Q = np.empty((nw, n))
+def _wave_stack(waves) -> list:
+    """The waves grouped by grid mapping, each group packed once for interpolation:
+    ``[(host grid, member indices, packed (P, Q~) pairs), ...]`` (all waves of one energy,
+    as the solver makes them, form one group)."""
     groups: list[list[int]] = []
     for i, c in enumerate(waves):
         for members in groups:
@@ -407,9 +403,26 @@ def _waves_on_grid(waves, grid: RadialGrid, projections: dict) -> tuple[np.ndarr
                 break
         else:
             groups.append([i])
-    for members in groups:
-        host = waves[members[0]].grid
-        values = host.interpolate_many_at([f for i in members for f in (waves[i].P, waves[i].Qt)], grid.r)
+    return [(waves[m[0]].grid, m, stack_functions([f for i in m for f in (waves[i].P, waves[i].Qt)]))
+            for m in groups]
+
+
+def _waves_on_grid(waves, grid: RadialGrid, projections: dict, stack: list | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_on_grid` for every wave of a window at once, bit-identical to calling it per
+    wave: ``(PQ[2 nw, n], starts[nw])`` with the large components of the waves in the first
+    ``nw`` rows and the small ones in the next ``nw``; ``projections = {index: (overlap, P_a,
+    Qt_a)}``. Waves whose continuum grids share one mapping are interpolated together,
+    sharing the Lagrange weights; ``stack`` (:func:`_wave_stack` of ``waves``) saves
+    packing them again for every band grid."""
+    nw = len(waves)
+    n = grid.r.size
+    # P and Q~ in one array, the layout _radial_integrals takes (nothing copied again)
+    PQ = np.empty((2 * nw, n))
+    P = PQ[:nw]
+    Q = PQ[nw:]
+    for host, members, packed in (stack if stack is not None else _wave_stack(waves)):
+        values = host.interpolate_stack_at(packed, grid.r)
         P[members] = values[0::2]
         Q[members] = values[1::2]
     ends = np.array([c.grid.r[-1] for c in waves])
@@ -427,7 +440,7 @@ def _waves_on_grid(waves, grid: RadialGrid, projections: dict) -> tuple[np.ndarr
         P[i] -= ovl * Pa
         Q[i] -= ovl * Qa
         starts[i] = 0
-    return P, Q, starts.astype(np.int64)
+    return PQ, starts.astype(np.int64)
 
 
 def _octave_bands(q_sorted: np.ndarray) -> list[tuple[int, int]]:
@@ -575,13 +588,14 @@ def window_sums(solver: ContinuumSolver, orbital, T_hartree: float, q_au, kappa_
             bands[-1][1] = hi
         else:
             bands.append([lo, hi, grid, Pb, Qb])
+    stack = _wave_stack(waves)
     for lo, hi, grid, Pb, Qb in bands:
         qb = q_sorted[lo:hi]
         if overlaps:
             Pa = solver.grid.interpolate_at(orbital.P, grid.r)
             Qa = solver.grid.interpolate_at(orbital.Qt, grid.r)
-        Pc, Qc, starts = _waves_on_grid(waves, grid, {i: (ovl, Pa, Qa) for i, ovl in overlaps.items()})
-        radial = _radial_integrals(terms, Pc, Qc, starts, Pb, Qb, grid, qb, inv_c2)
+        PQ, starts = _waves_on_grid(waves, grid, {i: (ovl, Pa, Qa) for i, ovl in overlaps.items()}, stack)
+        radial = _radial_integrals(terms, PQ, starts, Pb, Qb, grid, qb, inv_c2)
         X = _matrix_elements(terms, radial)
         S[:, order[lo:hi]] = _basis_from_elements(terms, X, basis)
         band_sizes = np.zeros((n_batches, hi - lo))

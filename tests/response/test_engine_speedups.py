@@ -75,7 +75,8 @@ def test_waves_on_grid_is_bit_identical(argon_5_keV):
         Pa = solver.grid.interpolate_at(orb.P, grid.r)
         Qa = solver.grid.interpolate_at(orb.Qt, grid.r)
         proj = {i: (1e-9, Pa, Qa) for i, c in enumerate(waves) if c.kappa == orb.kappa}
-        P, Q, starts = R._waves_on_grid(waves, grid, proj)
+        PQ, starts = R._waves_on_grid(waves, grid, proj)
+        P, Q = PQ[:len(waves)], PQ[len(waves):]
         for i, c in enumerate(waves):
             p1, q1, s1 = R._on_grid(c, grid, proj.get(i))
             assert np.array_equal(P[i], p1) and np.array_equal(Q[i], q1) and starts[i] == s1

@@ -120,10 +120,22 @@ def test_damped_yk_forms_match_power_form(g, k):
                                        CUMULATIVE_STENCIL)
     s, m = 40, len(g.r) - 25  # a window, as the exchange kernel uses
     tables = coulomb._damping_tables(logr, np.array([k]), s)
-    windowed = coulomb._yk_damped_tabulated(g.r, g.drdt, rho[s:m], s, m, 0, *tables, g.h, g._rows,
+    windowed = coulomb._yk_damped_tabulated(g.r, g.drdt, rho[s:m], s, m, 0, 0, *tables, g.h, g._rows,
                                             g._shifts, CUMULATIVE_STENCIL)
     window_ref = coulomb._yk_kernel((g.r ** k)[s:m], (g.r ** (-(k + 1.0)))[s:m], g.drdt[s:m], rho[s:m],
                                     g.h, g._rows, g._shifts, CUMULATIVE_STENCIL)
     scale = np.max(np.abs(plain))
     assert np.max(np.abs(damped - plain)) < 1e-12 * scale
     assert np.max(np.abs(windowed - window_ref)) < 1e-12 * scale
+
+
+def test_power_step_rows_are_the_damping_tables(g):
+    # the exchange kernel keeps one row per exponent and reads the "down" factors of k
+    # from the row of k + 1: they must be the same numbers, bit for bit
+    from nuatom.structure import coulomb
+    logr = np.log(g.r)
+    k = np.array([25, 80, 300])
+    up, up_back, down, down_back = coulomb._damping_tables(logr, k, 0)
+    step, back = coulomb._power_step_rows(logr, np.concatenate([k, k + 1]))
+    assert np.array_equal(step[:3], up) and np.array_equal(back[:3], up_back)
+    assert np.array_equal(step[3:], down) and np.array_equal(back[3:], down_back)
