@@ -493,27 +493,14 @@ def _damped_cumulative_steps(g, step, back, h, rows, shifts, stencil):
 
 
 @kernel
-def _damped_cumulative_vectorized(g, step, back, h, rows, shifts, stencil):
-    """:func:`_damped_cumulative_steps` with the interval integrals formed first
-    (:func:`_damped_interval_integrals`, vectorized) and summed afterwards. Equal to it to
-    rounding, not bit for bit (the node factors are multiplied in another order): the
-    exchange kernel uses this form; the bound-state solver keeps the sliding one, whose
-    self-consistent fields (and the stall tests of heavy atoms) are pinned to the bit."""
-    n = g.shape[0]
-    out = np.zeros(n)
-    if n < 2:
-        return out
-    inc = np.empty(n - 1)
-    _damped_interval_integrals(g, step, back, h, rows, shifts, stencil, inc)
-    for i in range(n - 1):
-        out[i + 1] = out[i] * back[i] + inc[i]
-    return out
-
-
-@kernel
 def _damped_interval_integrals(g, step, back, h, rows, shifts, stencil, inc):
     """The interval integrals of :func:`_damped_cumulative_steps`, ``inc[i]`` for
-    ``i < n - 1``, each relative to its right node ``i + 1``."""
+    ``i < n - 1``, each relative to its right node ``i + 1``, formed all at once (the
+    interior vectorized) so that a caller's running sum ``C[i+1] = C[i] back[i] + inc[i]``
+    no longer waits on them. Equal to the sliding kernel's to rounding, not bit for bit
+    (the node factors are multiplied in another order): the exchange kernel uses this
+    form; the bound-state solver keeps the sliding one, whose self-consistent fields (and
+    the stall tests of heavy atoms) are pinned to the bit."""
     n = g.shape[0]
     half = stencil // 2
     n_left = half - 1

@@ -79,34 +79,11 @@ def _yk_damped_kernel(logr, drdt, rho, k, h, rows, shifts, stencil):
 
 
 @kernel
-def _damping_tables(logr, k_high, first):
-    """``(up, up_back, down, down_back)[kk, j]`` for the high multipoles ``k_high[kk]``:
-    :math:`(r_{j+1}/r_j)^k`, its reciprocal, :math:`(r_{j+1}/r_j)^{k+1}` and its reciprocal,
-    for ``first <= j < n - 1`` (the exponentials of every damped Y^k of one exchange
-    application, formed once instead of once per orbital)."""
-    n = logr.shape[0]
-    nk = k_high.shape[0]
-    up = np.ones((nk, n))
-    up_back = np.ones((nk, n))
-    down = np.ones((nk, n))
-    down_back = np.ones((nk, n))
-    for kk in range(nk):
-        k = float(k_high[kk])
-        for j in range(first, n - 1):
-            d = logr[j + 1] - logr[j]
-            up[kk, j] = math.exp(k * d)
-            up_back[kk, j] = 1.0 / up[kk, j]
-            down[kk, j] = math.exp((k + 1.0) * d)
-            down_back[kk, j] = 1.0 / down[kk, j]
-    return up, up_back, down, down_back
-
-
-@kernel
 def _power_step_rows(logr, exponents):
     """``(step, back)[e, j]``: :math:`(r_{j+1}/r_j)^{p_e}` and its reciprocal for the
-    exponents ``p_e`` (``j < n - 1``; 1 at ``n - 1``), with the arithmetic of
-    :func:`_damping_tables`: its ``down`` rows of ``k`` are the rows of exponent ``k + 1``
-    here, bit for bit."""
+    exponents ``p_e`` (``j < n - 1``; 1 at ``n - 1``), as :math:`e^{p_e\\Delta\\ln r}`: the
+    damping factors of a high-multipole Y^k, exponent k for the inner integral and k + 1
+    for the outer one."""
     n = logr.shape[0]
     ne = exponents.shape[0]
     step = np.ones((ne, n))
@@ -123,8 +100,9 @@ def _power_step_rows(logr, exponents):
 @kernel
 def _yk_damped_tabulated(r, drdt, rho, s, m, kk, kd, up, up_back, down, down_back, h, rows, shifts,
                          stencil):
-    """Y^k on ``[s, m)`` of the grid (``rho`` given there) from :func:`_damping_tables`:
-    rows ``kk`` of ``up, up_back`` (exponent k) and ``kd`` of ``down, down_back`` (k + 1)."""
+    """Y^k on ``[s, m)`` of the grid (``rho`` given there) from rows of
+    :func:`_power_step_rows`: ``kk`` of ``up, up_back`` (exponent k) and ``kd`` of
+    ``down, down_back`` (exponent k + 1)."""
     n = m - s
     g_in = np.empty(n)
     g_out = np.empty(n)
@@ -195,8 +173,8 @@ def _exchange_kernel(rk_table, rk1inv_table, r, logr, drdt, orbP, orbQ, b_index,
     :math:`Y^k(r) = Y^k(r_s)(r/r_s)^k` exactly, and an orbital that ends before
     ``v_start`` contributes nothing (high partial waves never reach the inner shells).
     A term whose multipole k is beyond the power tables uses row ``slot[t]`` of ``up,
-    up_back`` and row ``slot_down[t]`` of ``down, down_back`` (the damping factors of
-    :func:`_damping_tables` over the whole grid, see :func:`_damping_rows`).
+    up_back`` and row ``slot_down[t]`` of ``down, down_back`` (:func:`_power_step_rows`
+    over the whole grid, see :func:`_damping_rows`).
     """
     n = drdt.shape[0]
     first = max(0, v_start - stencil)
@@ -304,8 +282,8 @@ def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2, extent=None, negligi
 def _damping_rows(grid, k_values, k_tabulated: int):
     """``(slot, slot_down, (step, back))`` for the terms whose multipole k is ``>=
     k_tabulated`` (beyond the power tables): rows of :func:`_power_step_rows` with exponent
-    k (``slot``) and k + 1 (``slot_down``), i.e. the ``up`` and ``down`` factors of
-    :func:`_damping_tables`; ``-1`` for the other terms.
+    k (``slot``, the inner integral's damping) and k + 1 (``slot_down``, the outer one's);
+    ``-1`` for the other terms.
 
     The rows are kept on the grid and grow as new exponents appear: every partial wave of
     one continuum energy shares one grid and neighbouring waves share most multipoles, so
