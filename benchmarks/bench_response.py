@@ -41,7 +41,8 @@ from nuatom import oracles as analytic
 from nuatom.response import engine as R
 from nuatom.continuum.solver import ContinuumSolver
 from nuatom.response import reference_q_grid_keV, tabulate
-from nuatom.response.tables import _keep_freed_memory, process_pool, shutdown_pool
+from nuatom.numerics.memory import keep_freed_memory
+from nuatom.response.tables import process_pool, shutdown_pool
 
 
 def hydrogen_accuracy():
@@ -82,7 +83,7 @@ def xe_slice_cost():
     q = reference_q_grid_keV()
     T = np.array([0.1, 1.0, 5.0, 20.0])
     timer = _Timer()
-    _keep_freed_memory()  # as every pool worker does (the slice runs in this process)
+    keep_freed_memory()  # as every pool worker does (the slice runs in this process)
     originals = {name: timer.wrap(R, name) for name in ("_radial_integrals", "_waves_on_grid")}
     originals["bessel_blocks"] = timer.wrap(R, "bessel_blocks")
     from nuatom.continuum import solver as continuum

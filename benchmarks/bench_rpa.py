@@ -17,9 +17,11 @@ import sys, time, json
 import numpy as np
 import nuatom
 from nuatom.continuum.rpa import rpa_response, RPAOptions
+from nuatom.numerics.memory import keep_freed_memory
 from nuatom.continuum.photoionization import photoionization
 from nuatom.units import BOHR_CM, BARN_CM2, HARTREE_EV
 
+keep_freed_memory()  # as the command line does: solves reuse their large arrays
 el = sys.argv[1]
 energies = [float(x) for x in sys.argv[2].split(",")]
 min_n = int(sys.argv[3]) if len(sys.argv) > 3 else 1

@@ -37,6 +37,7 @@ import time
 import numpy as np
 
 import nuatom
+from nuatom.numerics.memory import keep_freed_memory
 from nuatom.continuum.rpa import RPAOptions, photoionization_rpa
 from nuatom.units import HARTREE_KEV
 
@@ -148,7 +149,7 @@ def main(argv=None) -> int:
     command = "python benchmarks/make_rpa_photo_tables.py " + " ".join(sys.argv[1:] if argv is None else argv)
     from tqdm import tqdm
 
-    with concurrent.futures.ProcessPoolExecutor(args.workers) as ex:
+    with concurrent.futures.ProcessPoolExecutor(args.workers, initializer=keep_freed_memory) as ex:
         for element in args.elements:
             t0 = time.perf_counter()
             grid = rpa_photon_grid_keV(element)

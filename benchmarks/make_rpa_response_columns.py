@@ -38,6 +38,7 @@ import time
 import numpy as np
 
 import nuatom
+from nuatom.numerics.memory import keep_freed_memory
 from nuatom.continuum.multipoles import KINDS
 from nuatom.response import reference_table, tabulate
 from nuatom.response.engine import basis_for
@@ -111,7 +112,7 @@ def main(argv=None) -> int:
     if any(not (t > 0) for t in requested):
         parser.error("T_eV: every energy transfer must be > 0")
     columns = {}
-    with concurrent.futures.ProcessPoolExecutor(args.workers) as ex:
+    with concurrent.futures.ProcessPoolExecutor(args.workers, initializer=keep_freed_memory) as ex:
         futures = [ex.submit(rpa_column, args.element, t, args.J_max) for t in requested]
         for f in concurrent.futures.as_completed(futures):
             col = f.result()

@@ -25,6 +25,7 @@ import threading
 
 from nuatom import __version__
 from nuatom import commands
+from nuatom.numerics.memory import keep_freed_memory
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     prog = f"nuatom {args.command}"
+    # one calculation per process: keep freed large arrays for reuse (RRPA solves and
+    # response chunks allocate the same ones many times; nuatom.numerics.memory)
+    keep_freed_memory()
     try:
         with _signals_raise():
             result = _jsonable(args._run(args))

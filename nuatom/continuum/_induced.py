@@ -18,6 +18,8 @@ works); the static-exchange pairs act on the whole grid, since ``z`` is a contin
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from nuatom.numerics.jit import kernel
@@ -25,6 +27,11 @@ from nuatom.numerics.grid import CUMULATIVE_STENCIL
 from nuatom.structure.coulomb import K_TABLE_MAX, _power_table, _yk_kernel
 
 __all__ = ["InducedTables", "induced_tables", "induced_potentials"]
+
+#: An orbital's induced densities are integrated out to where it falls below this fraction
+#: of its largest value; beyond, their Y^k is the exact multipole tail (the change of the
+#: induced potential is measured in ``tests/continuum/test_rpa.py``).
+DENSITY_TAIL = 1e-13
 
 
 class InducedTables:
@@ -62,8 +69,14 @@ def induced_tables(sysm) -> InducedTables | None:
         grp_key += [m[0] for m in members]
         grp_coef += [m[1] for m in members]
     rk, rk1 = _power_table(sysm.fine_b, max(ks))
+    # where each orbital's densities end: past the last point where the orbital exceeds
+    # DENSITY_TAIL of its largest value (at least the quadrature stencil, at most the bound part)
+    amplitude = np.abs(sysm.uP[:, :sysm.nb]) + math.sqrt(sysm.c2) * np.abs(sysm.uQ[:, :sysm.nb])
+    big = amplitude > DENSITY_TAIL * amplitude.max(axis=1, keepdims=True)
+    last = sysm.nb - np.argmax(big[:, ::-1], axis=1)
+    extent = np.clip(last, CUMULATIVE_STENCIL, sysm.nb).astype(np.int64)
     return InducedTables(
-        orb_of=orb_of, J=int(sysm.J),
+        orb_of=orb_of, J=int(sysm.J), extent=extent,
         dir_i=np.array([t[0] for t in sysm.direct_weighted], dtype=np.int64),
         dir_j=np.array([t[1] for t in sysm.direct_weighted], dtype=np.int64),
         dir_same=np.array([t[2] for t in sysm.direct_weighted], dtype=float),
@@ -81,91 +94,119 @@ def induced_tables(sysm) -> InducedTables | None:
 
 
 @kernel
-def _induced_kernel(Z, uP, uQ, c2, nb, rk, rk1, drdt, h, rows, shifts, stencil, orb_of, J,
+def _yk_of_density(rk_row, rk1_row, drdt, rho, m, h, rows, shifts, stencil, out):
+    """``out[:] = Y^k[rho]`` on the bound part of the grid for a density that vanishes
+    from point ``m`` on: quadrature on ``[0, m)``, then the exact multipole tail
+    :math:`Y^k(r_{m-1})\\,r_{m-1}^{k+1}/r^{k+1}` (``rk_row``, ``rk1_row``: :math:`r^k`,
+    :math:`r^{-(k+1)}`)."""
+    y = _yk_kernel(rk_row[:m], rk1_row[:m], drdt[:m], rho[:m], h, rows, shifts, stencil)
+    out[:m] = y
+    tail = y[m - 1] / rk1_row[m - 1]
+    for r in range(m, out.shape[0]):
+        out[r] = tail * rk1_row[r]
+
+
+@kernel
+def _induced_kernel(Z, uP, uQ, ext, c2, nb, rk, rk1, drdt, h, rows, shifts, stencil, orb_of, J,
                     dir_i, dir_j, dir_same, dir_other, pair_i, pair_j, pair_W,
                     x2_orbital, x2_channel, x2_k, grp_target, grp_orbital, grp_ptr, grp_key, grp_coef):
-    """``V[col, i, s, comp, :]`` for ``Z[col, i, s, comp, :]`` (col: real/imaginary part,
-    s: 0 for +omega, 1 for -omega, comp: P/Q)."""
-    ncol, nch, _, _, n = Z.shape
-    V = np.zeros(Z.shape)
+    """Complex ``V[i, s, comp, :]`` for complex ``Z[i, s, comp, :]`` (s: 0 for +omega, 1 for
+    -omega, comp: P/Q). The potentials are real-linear, so the real and imaginary parts
+    (``col`` 0 and 1) go through the same real sums; the complex arrays are read and
+    written in place, with no split and join copies. A density ``u_b z`` vanishes beyond
+    ``ext[b]`` (the orbital's extent, where :meth:`_System._build_grid` cuts it), so its
+    ``Y^k`` is integrated on ``[0, ext[b])`` and continued outward exactly as
+    :math:`Y^k(r_e)(r_e/r)^{k+1}` (:func:`_yk_of_density`)."""
+    nch, _, _, n = Z.shape
+    V = np.zeros(Z.shape, dtype=np.complex128)
     rho = np.empty(nb)
     # direct: Y^J of every channel's transition density
-    ydir = np.empty((ncol, nch, 2, nb))
-    for col in range(ncol):
-        for j in range(nch):
-            b = orb_of[j]
-            for s in range(2):
-                for r in range(nb):
-                    rho[r] = uP[b, r] * Z[col, j, s, 0, r] + c2 * uQ[b, r] * Z[col, j, s, 1, r]
-                ydir[col, j, s, :] = _yk_kernel(rk[J], rk1[J], drdt, rho, h, rows, shifts, stencil)
-    pot = np.zeros((ncol, nch, 2, nb))
+    ydir = np.empty((2, nch, 2, nb))
+    for j in range(nch):
+        b = orb_of[j]
+        for s in range(2):
+            zp = Z[j, s, 0]
+            zq = Z[j, s, 1]
+            m = ext[b]
+            for r in range(m):
+                rho[r] = uP[b, r] * zp[r].real + c2 * uQ[b, r] * zq[r].real
+            _yk_of_density(rk[J], rk1[J], drdt, rho, m, h, rows, shifts, stencil, ydir[0, j, s])
+            for r in range(m):
+                rho[r] = uP[b, r] * zp[r].imag + c2 * uQ[b, r] * zq[r].imag
+            _yk_of_density(rk[J], rk1[J], drdt, rho, m, h, rows, shifts, stencil, ydir[1, j, s])
+    pot = np.zeros((2, nch, 2, nb))
     for t in range(dir_i.shape[0]):
         i = dir_i[t]
         j = dir_j[t]
-        for col in range(ncol):
+        for col in range(2):
             for s in range(2):
                 for r in range(nb):
                     pot[col, i, s, r] += dir_same[t] * ydir[col, j, s, r] + dir_other[t] * ydir[col, j, 1 - s, r]
-    for col in range(ncol):
-        for i in range(nch):
-            a = orb_of[i]
-            for s in range(2):
-                for r in range(nb):
-                    V[col, i, s, 0, r] += uP[a, r] * pot[col, i, s, r]
-                    V[col, i, s, 1, r] += uQ[a, r] * pot[col, i, s, r]
+    for i in range(nch):
+        a = orb_of[i]
+        for s in range(2):
+            vp = V[i, s, 0]
+            vq = V[i, s, 1]
+            for r in range(nb):
+                y = complex(pot[0, i, s, r], pot[1, i, s, r])
+                vp[r] += uP[a, r] * y
+                vq[r] += uQ[a, r] * y
     # static exchange pairs (and open-shell self terms) on the whole grid
     for p in range(pair_i.shape[0]):
         i = pair_i[p]
         j = pair_j[p]
-        for col in range(ncol):
-            for s in range(2):
-                for comp in range(2):
-                    for r in range(n):
-                        V[col, i, s, comp, r] += pair_W[p, r] * Z[col, j, s, comp, r]
+        w = pair_W[p]
+        for s in range(2):
+            for comp in range(2):
+                v = V[i, s, comp]
+                z = Z[j, s, comp]
+                for r in range(n):
+                    v[r] += w[r] * z[r]
     # induced exchange: Y^k(u_a z_{j,s'}) once per (a, j, k, s'), then grouped sums
     nkey = x2_orbital.shape[0]
-    yx = np.empty((ncol, nkey, 2, nb))
+    yx = np.empty((2, nkey, 2, nb))
     for key in range(nkey):
         a = x2_orbital[key]
         j = x2_channel[key]
         k = x2_k[key]
-        for col in range(ncol):
-            for s in range(2):
-                for r in range(nb):
-                    rho[r] = uP[a, r] * Z[col, j, s, 0, r] + c2 * uQ[a, r] * Z[col, j, s, 1, r]
-                yx[col, key, s, :] = _yk_kernel(rk[k], rk1[k], drdt, rho, h, rows, shifts, stencil)
-    acc = np.empty(nb)
+        for s in range(2):
+            zp = Z[j, s, 0]
+            zq = Z[j, s, 1]
+            m = ext[a]
+            for r in range(m):
+                rho[r] = uP[a, r] * zp[r].real + c2 * uQ[a, r] * zq[r].real
+            _yk_of_density(rk[k], rk1[k], drdt, rho, m, h, rows, shifts, stencil, yx[0, key, s])
+            for r in range(m):
+                rho[r] = uP[a, r] * zp[r].imag + c2 * uQ[a, r] * zq[r].imag
+            _yk_of_density(rk[k], rk1[k], drdt, rho, m, h, rows, shifts, stencil, yx[1, key, s])
+    acc = np.empty((2, nb))
     for g in range(grp_target.shape[0]):
         i = grp_target[g]
         b = grp_orbital[g]
-        for col in range(ncol):
-            for s in range(2):
-                acc[:] = 0.0
-                for m in range(grp_ptr[g], grp_ptr[g + 1]):
-                    key = grp_key[m]
-                    cf = grp_coef[m]
+        for s in range(2):
+            acc[:, :] = 0.0
+            for m in range(grp_ptr[g], grp_ptr[g + 1]):
+                key = grp_key[m]
+                cf = grp_coef[m]
+                for col in range(2):
                     for r in range(nb):
-                        acc[r] += cf * yx[col, key, 1 - s, r]
-                for r in range(nb):
-                    V[col, i, s, 0, r] += uP[b, r] * acc[r]
-                    V[col, i, s, 1, r] += uQ[b, r] * acc[r]
+                        acc[col, r] += cf * yx[col, key, 1 - s, r]
+            vp = V[i, s, 0]
+            vq = V[i, s, 1]
+            for r in range(nb):
+                y = complex(acc[0, r], acc[1, r])
+                vp[r] += uP[b, r] * y
+                vq[r] += uQ[b, r] * y
     return V
 
 
 def induced_potentials(sysm, tables: InducedTables, z: np.ndarray) -> np.ndarray:
     """Induced potentials, complex array ``[channel, sign (+omega, -omega), P/Q, r]``, for the
     first-order orbitals ``z`` of the same shape."""
-    Z = np.empty((2,) + z.shape)
-    Z[0] = z.real
-    Z[1] = z.imag
     gb = sysm.fine_b
     t = tables
-    V = _induced_kernel(Z, sysm.uP, sysm.uQ, float(sysm.c2), int(sysm.nb), t.rk, t.rk1, gb.drdt, gb.h,
-                        gb._rows, gb._shifts, CUMULATIVE_STENCIL, t.orb_of, t.J, t.dir_i, t.dir_j,
-                        t.dir_same, t.dir_other, t.pair_i, t.pair_j, t.pair_W, t.x2_orbital,
-                        t.x2_channel, t.x2_k, t.grp_target, t.grp_orbital, t.grp_ptr, t.grp_key,
-                        t.grp_coef)
-    out = np.empty(V.shape[1:], dtype=complex)
-    out.real = V[0]
-    out.imag = V[1]
-    return out
+    return _induced_kernel(np.ascontiguousarray(z, dtype=np.complex128), sysm.uP, sysm.uQ, t.extent, float(sysm.c2),
+                           int(sysm.nb), t.rk, t.rk1, gb.drdt, gb.h, gb._rows, gb._shifts, CUMULATIVE_STENCIL,
+                           t.orb_of, t.J, t.dir_i, t.dir_j, t.dir_same, t.dir_other, t.pair_i, t.pair_j,
+                           t.pair_W, t.x2_orbital, t.x2_channel, t.x2_k, t.grp_target, t.grp_orbital,
+                           t.grp_ptr, t.grp_key, t.grp_coef)

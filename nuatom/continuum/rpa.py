@@ -162,14 +162,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from scipy.sparse.linalg import LinearOperator, gmres
 
 from nuatom.numerics.angular import allowed, allowed_kappas, multipole_parity, reduced_C, wigner_3j
 from nuatom.structure.configuration import gamma_k, k_values
 from nuatom.continuum.solver import (MATCH_OFFSET, ContinuumOptions, ContinuumSolver, energy_normalisation_amplitude,
                         momentum_au)
 from nuatom.structure.coulomb import exchange_apply, orbital_extent, yk_from_density
-from nuatom.numerics.coulombwave import coulomb_fg, turning_point
+from nuatom.numerics.coulombwave import coulomb_fg, coulomb_fg_many, turning_point
+from nuatom.numerics.krylov import gmres
 from nuatom.structure.dirac import ConvergenceError, GreenFunction, LocalPotential
 from nuatom.numerics.grid import RadialGrid
 from nuatom.numerics.ode import integrate_outward
@@ -539,9 +539,7 @@ class _BoundGreen:
         self.g = GreenFunction(grid, LocalPotential(V, charge_at_origin), kappa, energy, inv_c2)
 
     def apply(self, sP, sQ):
-        rP, rQ = self.g.apply(np.ascontiguousarray(sP.real), np.ascontiguousarray(sQ.real))
-        iP, iQ = self.g.apply(np.ascontiguousarray(sP.imag), np.ascontiguousarray(sQ.imag))
-        return rP + 1j * iP, rQ + 1j * iQ
+        return self.g.apply(np.asarray(sP, dtype=complex), np.asarray(sQ, dtype=complex))
 
 
 @dataclass
@@ -937,16 +935,19 @@ class _System:
         x = np.asarray(x, dtype=complex).ravel()
         z, _ = self._unpack(x)
         v = self.induced_array(x)
-        out = []
+        # written in place, in the order of _keys (no list of parts to concatenate)
+        out = np.empty_like(x).reshape(len(self.channels), 2, 2, self.n)
         for key in self._keys():
             i, s = key
             c = self.channels[i]
             zP, zQ = z[key]
-            vP, vQ = v[i, 0 if s == +1 else 1]
+            slot = 0 if s == +1 else 1
+            vP, vQ = v[i, slot]
             kP, kQ = self.exchange(c, zP, zQ)
             gP, gQ = self.projected_green(c, s, kP + vP, kQ + vQ)
-            out += [zP + gP, zQ + gQ]
-        return np.concatenate(out)
+            np.add(zP, gP, out=out[i, slot, 0])
+            np.add(zQ, gQ, out=out[i, slot, 1])
+        return out.ravel()
 
     def rhs(self):
         parts = []
@@ -957,35 +958,17 @@ class _System:
         return np.concatenate(parts)
 
     def solve(self, x0=None):
-        """GMRES solve for the current drive; ``x0`` a starting guess (the solution for a
-        neighbouring momentum, which shares the kernel and a similar drive)."""
+        """GMRES solve for the current drive (:func:`nuatom.numerics.krylov.gmres`); ``x0`` a
+        starting guess (the solution for a neighbouring momentum, which shares the kernel and
+        a similar drive). Returns ``(x, matrix-vector products, relative residual)``."""
         b = self.rhs()
-        N = b.size
         opts = self.options
-        last = {}
-
-        def recorded(v):
-            out = self.matvec(v)
-            last["in"], last["out"] = np.array(v, copy=True), out
-            return out
-
-        A = LinearOperator((N, N), matvec=recorded, dtype=complex)
-        count = [0]
-
-        def cb(_):
-            count[0] += 1
-
-        x, info = gmres(A, b, x0=x0, rtol=opts.tolerance, atol=0.0, restart=opts.restart,
-                        maxiter=max(1, opts.max_iterations // opts.restart + 1), callback=cb,
-                        callback_type="pr_norm")
-        # GMRES ends with its true-residual check, the product at the x it returns: reuse it
-        # rather than pay one more product (about 1 in 12 of a solve)
-        Ax = last["out"] if "in" in last and np.array_equal(last["in"], x) else self.matvec(x)
-        res = float(np.linalg.norm(Ax - b) / np.linalg.norm(b))
-        if info != 0 and res > opts.tolerance * 10:
+        result = gmres(self.matvec, b, x0=x0, rtol=opts.tolerance, restart=opts.restart,
+                       max_iterations=opts.max_iterations)
+        if not result.converged and result.residual > opts.tolerance * 10:
             raise ConvergenceError(f"RRPA GMRES at omega = {self.omega:.6g} Hartree did not converge in "
-                                   f"{count[0]} iterations: relative residual {res:.3e}")
-        return x, count[0], res
+                                   f"{result.iterations} iterations: relative residual {result.residual:.3e}")
+        return result.x, result.iterations, result.residual
 
 
 def _kernel_channels(kappa_a: int, J: int, parity: int) -> list[int]:
@@ -1017,12 +1000,11 @@ def _continuum_on(fine, cont, inv_c2):
                         for f in (coulomb_fg(cont.coulomb_order, cont.eta, p * g.r[j]) for j in tail)])
         sign = 1.0 if float(ref @ cont.P[len(g) - MATCH_OFFSET:]) >= 0 else -1.0
         z_ion = -cont.eta * p / (1.0 + eps * inv_c2)
-        for i in outside:
-            r = fine.r[i]
-            F, Fp, G, Gp = coulomb_fg(cont.coulomb_order, cont.eta, p * r)
-            P[i] = sign * amp * (cd * F + sd * G)
-            dP = sign * amp * p * (cd * Fp + sd * Gp)
-            Q[i] = (dP + cont.kappa * P[i] / r) / (2.0 + (eps + z_ion / r) * inv_c2)
+        r = fine.r[outside]
+        F, Fp, G, Gp = coulomb_fg_many(cont.coulomb_order, cont.eta, p * r)
+        P[outside] = sign * amp * (cd * F + sd * G)
+        dP = sign * amp * p * (cd * Fp + sd * Gp)
+        Q[outside] = (dP + cont.kappa * P[outside] / r) / (2.0 + (eps + z_ion / r) * inv_c2)
     return P, Q
 
 
@@ -1194,34 +1176,50 @@ def _amplitudes_over_q(sysm, kinds, qs: np.ndarray, densities: dict | None, cach
     if not open_channels:
         return out
     kernel_densities = densities or {}
-    values = {(kind, i): np.zeros(qs.size, dtype=complex) for kind in kinds for i in open_channels}
+    n_open = len(open_channels)
+    values = {kind: np.zeros((n_open, qs.size), dtype=complex) for kind in kinds}
     order = np.argsort(qs)
     for start in range(0, qs.size, _Q_BLOCK):
         index = order[start:start + _Q_BLOCK]
         block = qs[index]
         grid, pP, pQ = _pairing_grid(sysm, float(block.max()))
-        conts = {i: _continuum_on(grid, cache[i][0], c2) for i in open_channels}
+        conts = [_continuum_on(grid, cache[i][0], c2) for i in open_channels]
         bessel = bessel_blocks(L_max, block, grid.r)
+        # every correlation density of the kernel on this block's grid at once (one set of
+        # Lagrange weights): real parts, then imaginary parts
+        keys = list(kernel_densities)
+        position = {key: m for m, key in enumerate(keys)}
+        if keys:
+            parts = [np.ascontiguousarray(kernel_densities[key].real) for key in keys] + \
+                    [np.ascontiguousarray(kernel_densities[key].imag) for key in keys]
+            interpolated = sysm.grid.interpolate_many_at(parts, grid.r)
         for kind in kinds:
             for L in range(L_max + 1):
                 unit = np.zeros((L_max + 1, grid.r.size))
                 unit[L] = 1.0
-                for i in open_channels:
+                # the transition densities of all open channels as the rows of one matrix,
+                # real parts above imaginary parts: one real matrix product per (kind, L)
+                D = np.zeros((2 * n_open, grid.r.size))
+                for row, i in enumerate(open_channels):
                     c = sysm.channels[i]
                     fP, fQ = _drive_source(kind, sysm.J, "velocity", sysm.omega, sysm.q, c.kappa, orbs[c.a].kappa,
                                            pP[c.a], pQ[c.a], unit, c2, "bra")
-                    uP, uQ = conts[i]
+                    uP, uQ = conts[row]
                     density = uP * fP + c2 * uQ * fQ
-                    d = kernel_densities.get((kind, i, L))
-                    if d is not None:
-                        density = density + (sysm.grid.interpolate_at(np.ascontiguousarray(d.real), grid.r)
-                                             + 1j * sysm.grid.interpolate_at(np.ascontiguousarray(d.imag), grid.r))
-                    if np.any(density):
-                        values[(kind, i)][index] += bessel[L] @ (grid.weights * density)
-    for (kind, i), v in values.items():
-        c = sysm.channels[i]
-        for iq in range(qs.size):
-            out[kind][iq][(c.label, c.kappa)] = complex(v[iq])
+                    D[row] = density.real
+                    D[n_open + row] = density.imag
+                    m = position.get((kind, i, L))
+                    if m is not None:
+                        D[row] += interpolated[m]
+                        D[n_open + row] += interpolated[len(keys) + m]
+                D *= grid.weights
+                integrals = D @ bessel[L].T
+                values[kind][:, index] += integrals[:n_open] + 1j * integrals[n_open:]
+    for kind in kinds:
+        for row, i in enumerate(open_channels):
+            c = sysm.channels[i]
+            for iq in range(qs.size):
+                out[kind][iq][(c.label, c.kappa)] = complex(values[kind][row, iq])
     return out
 
 

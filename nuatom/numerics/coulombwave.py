@@ -24,7 +24,7 @@ import numpy as np
 from nuatom.numerics.jit import kernel
 from nuatom._validate import finite_scalar
 
-__all__ = ["coulomb_fg", "turning_point"]
+__all__ = ["coulomb_fg", "coulomb_fg_many", "turning_point"]
 
 _TINY = 1e-300
 _EPS = 1e-16
@@ -101,6 +101,18 @@ def _coulomb_fg_kernel(lam, eta, rho):
     return F, Fp, G, Gp, ok
 
 
+@kernel
+def _coulomb_fg_many_kernel(lam, eta, rho):
+    n = rho.shape[0]
+    out = np.empty((4, n))
+    ok = 1
+    for i in range(n):
+        F, Fp, G, Gp, good = _coulomb_fg_kernel(lam, eta, rho[i])
+        out[0, i], out[1, i], out[2, i], out[3, i] = F, Fp, G, Gp
+        ok = ok & good
+    return out, ok
+
+
 def turning_point(lam: float, eta: float) -> float:
     """Classical turning point :math:`\\rho_t = \\eta + \\sqrt{\\eta^2 + \\lambda(\\lambda+1)}`."""
     return eta + math.sqrt(eta * eta + lam * (lam + 1.0))
@@ -135,3 +147,25 @@ def coulomb_fg(lam: float, eta: float, rho: float) -> tuple[float, float, float,
     if not ok or not np.isfinite([F, Fp, G, Gp]).all():
         raise ValueError(f"Coulomb continued fractions did not converge (lam={lam}, eta={eta}, rho={rho})")
     return F, Fp, G, Gp
+
+
+def coulomb_fg_many(lam: float, eta: float, rho) -> np.ndarray:
+    """:func:`coulomb_fg` at many points of one order and Sommerfeld parameter: array
+    ``[4, len(rho)]`` of ``F, dF/dρ, G, dG/dρ`` (the same values as point by point; the
+    loop runs compiled). Every ``rho`` must lie beyond the turning point.
+    """
+    lam = finite_scalar("lam", lam)
+    eta = finite_scalar("eta", eta)
+    rho = np.ascontiguousarray(rho, dtype=np.float64).ravel()
+    if lam <= -0.5:
+        raise ValueError(f"lam = {lam} must be > -1/2")
+    if rho.size == 0:
+        return np.zeros((4, 0))
+    rt = turning_point(lam, eta)
+    if not (np.all(np.isfinite(rho)) and rho.min() > rt):
+        raise ValueError(f"rho (min {rho.min():g}) must be finite and exceed the turning point {rt:g} "
+                         f"(lam={lam}, eta={eta})")
+    out, ok = _coulomb_fg_many_kernel(lam, eta, rho)
+    if not ok or not np.isfinite(out).all():
+        raise ValueError(f"Coulomb continued fractions did not converge (lam={lam}, eta={eta})")
+    return out

@@ -462,9 +462,10 @@ def _damped_node_factors(i, n, n_left, step, back, shifts, stencil, fac):
 def _damped_cumulative_steps(g, step, back, h, rows, shifts, stencil):
     """:func:`_damped_cumulative_kernel` from tabulated ``step[j] = exp(A[j+1] - A[j])``
     and ``back[j] = 1/step[j]`` (``j < n - 1``; both 1 at ``n - 1``): callers that need
-    the same damping for many integrands form the exponentials once."""
+    the same damping for many integrands form the exponentials once. ``g`` may be complex
+    (one pass for both parts, sharing the node factors)."""
     n = g.shape[0]
-    out = np.zeros(n)
+    out = np.zeros_like(g)
     half = stencil // 2
     n_left = half - 1
     fac = np.empty(stencil)
@@ -484,7 +485,7 @@ def _damped_cumulative_steps(g, step, back, h, rows, shifts, stencil):
             fac[stencil - 1] = f
         else:
             c, base = _damped_node_factors(i, n, n_left, step, back, shifts, stencil, fac)
-        acc = 0.0
+        acc = out[0]  # a zero of g's type
         for m in range(stencil):
             acc += rows[c, m] * fac[m] * g[base + m]
         # multiply by the reciprocal: a division here would set the pace of the running sum
@@ -546,16 +547,39 @@ def _damped_interval_integrals(g, step, back, h, rows, shifts, stencil, inc):
 
 
 @kernel
-def _damped_cumulative_kernel(g, A, h, rows, shifts, stencil):
-    """out[i] = int_{t_0}^{t_i} exp(A(t') - A(t_i)) g(t') dt' with the Lagrange interval weights."""
-    n = g.shape[0]
-    # step[j] = exp(A[j+1] - A[j]): one exponential per node; stencil factors are products.
+def _damping_steps(A):
+    """``(step, back)``: ``step[j] = exp(A[j+1] - A[j])`` and its reciprocal (1 at the end),
+    one exponential per node; the stencil factors of the damped quadrature are products
+    of them."""
+    n = A.shape[0]
     step = np.ones(n)
     back = np.ones(n)
     for j in range(n - 1):
         step[j] = math.exp(A[j + 1] - A[j])
         back[j] = 1.0 / step[j]
+    return step, back
+
+
+@kernel
+def _damped_cumulative_kernel(g, A, h, rows, shifts, stencil):
+    """out[i] = int_{t_0}^{t_i} exp(A(t') - A(t_i)) g(t') dt' with the Lagrange interval weights."""
+    step, back = _damping_steps(A)
     return _damped_cumulative_steps(g, step, back, h, rows, shifts, stencil)
+
+
+def _contiguous(f) -> np.ndarray:
+    """``f`` as a contiguous float64 array, or complex128 if it is complex."""
+    return np.ascontiguousarray(f, dtype=np.complex128 if np.iscomplexobj(f) else np.float64)
+
+
+@dataclass(frozen=True)
+class DampingFactors:
+    """The damping steps of one exponent ``A`` on one grid, for both directions
+    (:meth:`RadialGrid.damping_factors`): a Green's function applied many times with the
+    same ``A`` forms its exponentials once instead of at every application."""
+
+    left: tuple
+    right: tuple
 
 
 class RadialGrid:
@@ -676,21 +700,37 @@ class RadialGrid:
         g = np.ascontiguousarray((f * self.drdt)[::-1], dtype=np.float64)
         return _cumulative_kernel(g, self.h, self._rows, self._shifts, CUMULATIVE_STENCIL)[::-1]
 
-    def damped_cumulative(self, f, A) -> np.ndarray:
+    def damped_cumulative(self, f, A, factors: DampingFactors | None = None) -> np.ndarray:
         """:math:`\\int_{r_0}^{r_i} e^{A(r') - A(r_i)} f(r')\\,dr'` at every node.
 
         ``A`` must change slowly between neighbouring nodes (the exponential is folded into
-        the interpolated integrand).
+        the interpolated integrand). ``factors`` (:meth:`damping_factors` of the same ``A``)
+        saves forming the exponentials again; the result is bit-identical.
         """
-        return _damped_cumulative_kernel(np.ascontiguousarray(f * self.drdt, dtype=np.float64),
-                                         np.ascontiguousarray(A, dtype=np.float64), self.h,
+        g = _contiguous(f * self.drdt)
+        if factors is not None:
+            step, back = factors.left
+            return _damped_cumulative_steps(g, step, back, self.h, self._rows, self._shifts, CUMULATIVE_STENCIL)
+        return _damped_cumulative_kernel(g, np.ascontiguousarray(A, dtype=np.float64), self.h,
                                          self._rows, self._shifts, CUMULATIVE_STENCIL)
 
-    def damped_cumulative_from_right(self, f, A) -> np.ndarray:
-        """:math:`\\int_{r_i}^{r_{max}} e^{A(r_i) - A(r')} f(r')\\,dr'` at every node."""
-        g = np.ascontiguousarray((f * self.drdt)[::-1], dtype=np.float64)
+    def damped_cumulative_from_right(self, f, A, factors: DampingFactors | None = None) -> np.ndarray:
+        """:math:`\\int_{r_i}^{r_{max}} e^{A(r_i) - A(r')} f(r')\\,dr'` at every node
+        (``factors`` as in :meth:`damped_cumulative`)."""
+        g = _contiguous((f * self.drdt)[::-1])
+        if factors is not None:
+            step, back = factors.right
+            return _damped_cumulative_steps(g, step, back, self.h, self._rows, self._shifts,
+                                            CUMULATIVE_STENCIL)[::-1]
         B = np.ascontiguousarray(-A[::-1], dtype=np.float64)
         return _damped_cumulative_kernel(g, B, self.h, self._rows, self._shifts, CUMULATIVE_STENCIL)[::-1]
+
+    @staticmethod
+    def damping_factors(A) -> DampingFactors:
+        """The exponentials of :meth:`damped_cumulative` and
+        :meth:`damped_cumulative_from_right` for the exponent ``A``, formed once."""
+        A = np.ascontiguousarray(A, dtype=np.float64)
+        return DampingFactors(_damping_steps(A), _damping_steps(np.ascontiguousarray(-A[::-1])))
 
     def derivative(self, f) -> np.ndarray:
         """:math:`df/dr` at every node (9-point stencils in ``t``: error :math:`O(h^8)`)."""

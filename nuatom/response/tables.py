@@ -43,6 +43,7 @@ from nuatom import cache as _cache
 from nuatom.response.engine import (_COMPONENT_KINDS, COMPONENTS, CURRENTS, ResponseOptions, basis_for,
                        components_from_basis, first_window, kinds_for, partial_waves_converged,
                        window_sums)
+from nuatom.numerics.memory import keep_freed_memory
 from nuatom.units import HARTREE_KEV, kev_to_hartree, q_kev_to_au
 from nuatom.structure.hf import SCF_REVISION
 from nuatom._validate import MAX_MOMENTUM_KEV, continuum_energy, positive_array, table_size
@@ -270,35 +271,6 @@ def _window_task(payload: dict) -> dict:
             "exhausted": res.exhausted}
 
 
-#: glibc ``mallopt`` parameters (malloc.h) and the value :func:`_keep_freed_memory` sets.
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-_HEAP_RETAIN_BYTES = 1 << 30
-
-
-def _keep_freed_memory() -> bool:
-    """Let glibc serve large arrays from the heap and keep freed memory for the next ones.
-
-    A chunk allocates and frees the same large temporaries (Bessel blocks, radial
-    products, waves on the integration grids) hundreds of times. glibc maps each one
-    above its mmap threshold (at most 32 MiB) freshly from the kernel and unmaps it on
-    free, so every reuse pays for zeroed pages: 15 % of a Xe chunk's time was system time
-    (1.1 million page faults; ``benchmarks/bench_response.py``). Raising the mmap and
-    trim thresholds to 1 GiB keeps those pages in the process. The peak memory is what
-    the chunk needs anyway; only memory freed at the top of the heap (at most 1 GiB) is
-    kept for reuse instead of being returned. Only pool workers call this. Returns
-    whether both settings were accepted (``False`` off glibc).
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # pragma: no cover - not glibc
-        return False
-    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    return bool(mallopt(_M_MMAP_THRESHOLD, _HEAP_RETAIN_BYTES)) and bool(mallopt(_M_TRIM_THRESHOLD, _HEAP_RETAIN_BYTES))
-
-
 def _worker_init(parent_pid: int) -> None:
     """Initializer of every pool worker: it dies with its parent and leaves interrupts to it.
 
@@ -308,7 +280,8 @@ def _worker_init(parent_pid: int) -> None:
     * on Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the worker when the
       parent dies, even by ``SIGKILL`` or a timeout that kills only the parent;
     * if the parent is already gone when the worker starts, the worker exits;
-    * large arrays come from the heap and freed memory is kept (:func:`_keep_freed_memory`).
+    * large arrays come from the heap and freed memory is kept
+      (:func:`nuatom.numerics.memory.keep_freed_memory`).
     """
     import signal
 
@@ -324,7 +297,7 @@ def _worker_init(parent_pid: int) -> None:
         pass
     if os.getppid() != parent_pid:
         os._exit(1)
-    _keep_freed_memory()
+    keep_freed_memory()
 
 
 def process_pool(max_workers: int | None = None) -> cf.ProcessPoolExecutor:

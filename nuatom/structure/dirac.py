@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nuatom.numerics.grid import CUMULATIVE_STENCIL, _damped_cumulative_steps
+from nuatom.numerics.jit import kernel
 from nuatom.numerics.ode import AM_ORDER, integrate_inward, integrate_outward
 
 __all__ = ["LocalPotential", "ConvergenceError", "solve_bound", "GreenFunction", "overlap",
@@ -262,6 +264,8 @@ class GreenFunction:
         self.fine = fine
         rate = _scaling_rate(fine.r, grid.r[i_c], energy, inv_c2)
         self.A = fine.cumulative(rate)
+        # the damping exponentials depend on A only: formed once for every application
+        self._damping = fine.damping_factors(self.A)
         shift = rate * fine.drdt
         fpot = LocalPotential(Vf, potential.charge_at_origin)
         w0, w1 = fpot.series_coefficients(fine.r[0])
@@ -279,22 +283,60 @@ class GreenFunction:
                                    f"(kappa={kappa}): energy is an eigenvalue")
 
     def apply(self, sP, sQt):
-        """Solve :math:`(h - \\varepsilon)\\phi = s`. Returns ``(P, Qt)`` on the grid."""
+        """Solve :math:`(h - \\varepsilon)\\phi = s`. Returns ``(P, Qt)`` on the grid.
+        Complex sources are solved for in one pass (the operator is real)."""
         m = self.refinement
         f = self.fine
         n = len(self.grid)
+        if np.iscomplexobj(sP) or np.iscomplexobj(sQt):
+            sP, sQt = np.asarray(sP, dtype=complex), np.asarray(sQt, dtype=complex)
+        else:
+            sP, sQt = np.asarray(sP, dtype=float), np.asarray(sQt, dtype=float)
         if m > 1:
-            fP = self.grid.interpolate_refined(sP, m, n)
-            fQ = self.grid.interpolate_refined(sQt, m, n)
+            fP = self._refined_source(sP)
+            fQ = self._refined_source(sQt)
         else:
             fP, fQ = sP, sQt
-        c2 = self.inv_c2
-        inner_inf = f.damped_cumulative_from_right(self.Pi * fP + c2 * self.Qi * fQ, self.A)
-        inner_0 = f.damped_cumulative(self.P0 * fP + c2 * self.Q0 * fQ, self.A)
-        factor = -1.0 / self.wronskian
-        P = factor * (self.P0 * inner_inf + self.Pi * inner_0)
-        Q = factor * (self.Q0 * inner_inf + self.Qi * inner_0)
-        return P[::m].copy(), Q[::m].copy()
+        left, right = self._damping.left, self._damping.right
+        return _green_apply_kernel(self.P0, self.Q0, self.Pi, self.Qi, np.ascontiguousarray(fP),
+                                   np.ascontiguousarray(fQ), f.drdt, self.inv_c2, -1.0 / self.wronskian, m,
+                                   left[0], left[1], right[0], right[1], f.h, f._rows, f._shifts,
+                                   CUMULATIVE_STENCIL)
+
+    def _refined_source(self, s):
+        m, n = self.refinement, len(self.grid)
+        if np.iscomplexobj(s):
+            return (self.grid.interpolate_refined(np.ascontiguousarray(s.real), m, n)
+                    + 1j * self.grid.interpolate_refined(np.ascontiguousarray(s.imag), m, n))
+        return self.grid.interpolate_refined(s, m, n)
+
+
+@kernel
+def _green_apply_kernel(P0, Q0, Pi, Qi, fP, fQ, drdt, c2, factor, m, step_l, back_l, step_r, back_r, h, rows,
+                        shifts, stencil):
+    """:meth:`GreenFunction.apply` on the fine grid in one pass, sampled back every ``m``-th
+    node: the two damped integrals (from the origin with ``y_0``, from the outer end with
+    ``y_inf``) and their combination, with the arithmetic of the array expressions they
+    replace (same operations in the same order: bit-identical for real sources). Real or
+    complex sources."""
+    nf = fP.shape[0]
+    g0 = np.empty_like(fP)
+    gi = np.empty_like(fP)
+    for i in range(nf):
+        g0[i] = (P0[i] * fP[i] + c2 * Q0[i] * fQ[i]) * drdt[i]
+        gi[nf - 1 - i] = (Pi[i] * fP[i] + c2 * Qi[i] * fQ[i]) * drdt[i]
+    inner_0 = _damped_cumulative_steps(g0, step_l, back_l, h, rows, shifts, stencil)
+    inner_inf = _damped_cumulative_steps(gi, step_r, back_r, h, rows, shifts, stencil)
+    n = (nf - 1) // m + 1
+    P = np.empty(n, dtype=fP.dtype)
+    Q = np.empty(n, dtype=fP.dtype)
+    for k in range(n):
+        i = k * m
+        a = inner_inf[nf - 1 - i]
+        b = inner_0[i]
+        P[k] = factor * (P0[i] * a + Pi[i] * b)
+        Q[k] = factor * (Q0[i] * a + Qi[i] * b)
+    return P, Q
 
 
 def _scaling_rate(r, r_turn, energy, inv_c2):

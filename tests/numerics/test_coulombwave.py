@@ -2,7 +2,7 @@
 import mpmath as mp
 import pytest
 
-from nuatom.numerics.coulombwave import coulomb_fg, turning_point
+from nuatom.numerics.coulombwave import coulomb_fg, coulomb_fg_many, turning_point
 
 
 @pytest.mark.parametrize("lam", [0, 1, 2.5, 0.9999734, 7])
@@ -27,3 +27,18 @@ def test_against_mpmath(lam, eta, rho):
 def test_inside_turning_point_raises():
     with pytest.raises(ValueError, match="turning point"):
         coulomb_fg(10.0, 0.0, 2.0)
+
+
+def test_many_points_equal_one_at_a_time():
+    """The compiled loop of :func:`coulomb_fg_many` returns exactly the point-by-point values."""
+    import numpy as np
+    lam, eta = 2.3, -1.7
+    rho = np.linspace(turning_point(lam, eta) + 0.1, 80.0, 57)
+    many = coulomb_fg_many(lam, eta, rho)
+    one = np.array([coulomb_fg(lam, eta, x) for x in rho]).T
+    assert np.array_equal(many, one)
+    assert coulomb_fg_many(lam, eta, []).shape == (4, 0)
+    with pytest.raises(ValueError, match="turning point"):
+        coulomb_fg_many(lam, eta, [1.0, 80.0])
+    with pytest.raises(ValueError, match="lam"):
+        coulomb_fg_many(-0.7, eta, rho)

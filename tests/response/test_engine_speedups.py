@@ -7,9 +7,8 @@ they buy) is checked against the computation without it:
   integrals (:func:`nuatom.numerics.bessel.order_below`);
 * all waves of a window are interpolated onto each band grid at once, sharing the
   Lagrange weights (:func:`nuatom.response.engine._waves_on_grid`);
-* pool workers keep freed memory for reuse (:func:`nuatom.response.tables._keep_freed_memory`).
+* pool workers keep freed memory for reuse (tested in ``tests/numerics/test_memory.py``).
 """
-import sys
 
 import numpy as np
 import pytest
@@ -80,9 +79,3 @@ def test_waves_on_grid_is_bit_identical(argon_5_keV):
         for i, c in enumerate(waves):
             p1, q1, s1 = R._on_grid(c, grid, proj.get(i))
             assert np.array_equal(P[i], p1) and np.array_equal(Q[i], q1) and starts[i] == s1
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc mallopt")
-def test_pool_workers_keep_freed_memory():
-    from nuatom.response.tables import _keep_freed_memory
-    assert _keep_freed_memory() is True
