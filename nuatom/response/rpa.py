@@ -34,9 +34,10 @@ hardly grows with the number of momenta.
 
 Status: per energy transfer, any momenta. Packaged: RPA *columns* at a few nodes of the
 reference tables (:func:`nuatom.response.tables.rpa_reference_columns`, made by
-``benchmarks/make_rpa_response_columns.py``; 12-20 minutes per column on one core). Full RPA
-tables and the ``method="rpa"`` default of the cross sections are not built yet (they still
-use the frozen core).
+``benchmarks/make_rpa_response_columns.py``; 12 minutes to 1.7 hours per column on one
+core when they were made, 1.7-2 times less with the present solver). Full RPA tables and
+the ``method="rpa"`` default of the cross sections are not built yet (they still use the
+frozen core).
 """
 from __future__ import annotations
 
