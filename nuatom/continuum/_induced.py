@@ -107,6 +107,19 @@ def _yk_of_density(rk_row, rk1_row, drdt, rho, m, h, rows, shifts, stencil, out)
 
 
 @kernel
+def _yk_of_complex_density(uP_b, uQ_b, zp, zq, c2, m, rk_row, rk1_row, drdt, h, rows, shifts, stencil, rho,
+                           out_re, out_im):
+    """:func:`_yk_of_density` of the real and the imaginary part of the transition density
+    :math:`u_{b,P}z_P + c^{-2}u_{b,Q}z_Q` (``rho``: work space)."""
+    for r in range(m):
+        rho[r] = uP_b[r] * zp[r].real + c2 * uQ_b[r] * zq[r].real
+    _yk_of_density(rk_row, rk1_row, drdt, rho, m, h, rows, shifts, stencil, out_re)
+    for r in range(m):
+        rho[r] = uP_b[r] * zp[r].imag + c2 * uQ_b[r] * zq[r].imag
+    _yk_of_density(rk_row, rk1_row, drdt, rho, m, h, rows, shifts, stencil, out_im)
+
+
+@kernel
 def _induced_kernel(Z, uP, uQ, ext, c2, nb, rk, rk1, drdt, h, rows, shifts, stencil, orb_of, J,
                     dir_i, dir_j, dir_same, dir_other, pair_i, pair_j, pair_W,
                     x2_orbital, x2_channel, x2_k, grp_target, grp_orbital, grp_ptr, grp_key, grp_coef):
@@ -127,13 +140,8 @@ def _induced_kernel(Z, uP, uQ, ext, c2, nb, rk, rk1, drdt, h, rows, shifts, sten
         for s in range(2):
             zp = Z[j, s, 0]
             zq = Z[j, s, 1]
-            m = ext[b]
-            for r in range(m):
-                rho[r] = uP[b, r] * zp[r].real + c2 * uQ[b, r] * zq[r].real
-            _yk_of_density(rk[J], rk1[J], drdt, rho, m, h, rows, shifts, stencil, ydir[0, j, s])
-            for r in range(m):
-                rho[r] = uP[b, r] * zp[r].imag + c2 * uQ[b, r] * zq[r].imag
-            _yk_of_density(rk[J], rk1[J], drdt, rho, m, h, rows, shifts, stencil, ydir[1, j, s])
+            _yk_of_complex_density(uP[b], uQ[b], zp, zq, c2, ext[b], rk[J], rk1[J], drdt, h, rows, shifts,
+                                   stencil, rho, ydir[0, j, s], ydir[1, j, s])
     pot = np.zeros((2, nch, 2, nb))
     for t in range(dir_i.shape[0]):
         i = dir_i[t]
@@ -172,13 +180,8 @@ def _induced_kernel(Z, uP, uQ, ext, c2, nb, rk, rk1, drdt, h, rows, shifts, sten
         for s in range(2):
             zp = Z[j, s, 0]
             zq = Z[j, s, 1]
-            m = ext[a]
-            for r in range(m):
-                rho[r] = uP[a, r] * zp[r].real + c2 * uQ[a, r] * zq[r].real
-            _yk_of_density(rk[k], rk1[k], drdt, rho, m, h, rows, shifts, stencil, yx[0, key, s])
-            for r in range(m):
-                rho[r] = uP[a, r] * zp[r].imag + c2 * uQ[a, r] * zq[r].imag
-            _yk_of_density(rk[k], rk1[k], drdt, rho, m, h, rows, shifts, stencil, yx[1, key, s])
+            _yk_of_complex_density(uP[a], uQ[a], zp, zq, c2, ext[a], rk[k], rk1[k], drdt, h, rows, shifts,
+                                   stencil, rho, yx[0, key, s], yx[1, key, s])
     acc = np.empty((2, nb))
     for g in range(grp_target.shape[0]):
         i = grp_target[g]
