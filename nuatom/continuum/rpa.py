@@ -963,8 +963,13 @@ class _System:
         a similar drive). Returns ``(x, matrix-vector products, relative residual)``."""
         b = self.rhs()
         opts = self.options
+        # one Krylov basis per kernel, reused by its solves (the adjoint route makes one per
+        # open channel): its memory is touched once instead of once per solve
+        shape = (min(opts.restart, b.size) + 1, b.size)
+        if getattr(self, "_krylov_basis", None) is None or self._krylov_basis.shape != shape:
+            self._krylov_basis = np.empty(shape, dtype=complex)
         result = gmres(self.matvec, b, x0=x0, rtol=opts.tolerance, restart=opts.restart,
-                       max_iterations=opts.max_iterations)
+                       max_iterations=opts.max_iterations, workspace=self._krylov_basis)
         if not result.converged and result.residual > opts.tolerance * 10:
             raise ConvergenceError(f"RRPA GMRES at omega = {self.omega:.6g} Hartree did not converge in "
                                    f"{result.iterations} iterations: relative residual {result.residual:.3e}")

@@ -49,7 +49,7 @@ class GMRESResult:
 
 
 def gmres(matvec, b, *, x0=None, rtol: float = 1e-9, restart: int = 30, max_iterations: int = 600,
-          callback=None) -> GMRESResult:
+          callback=None, workspace: np.ndarray | None = None) -> GMRESResult:
     """Solve :math:`Ax = b` by restarted GMRES.
 
     Parameters
@@ -68,6 +68,10 @@ def gmres(matvec, b, *, x0=None, rtol: float = 1e-9, restart: int = 30, max_iter
         Largest number of Arnoldi steps in all.
     callback : callable, optional
         Called after every Arnoldi step with the current relative residual.
+    workspace : ndarray, optional
+        Array of shape ``(restart + 1, len(b))`` and the solution's dtype that holds the
+        Krylov basis (overwritten). A caller that solves many systems of one size passes
+        the same array each time, so the basis memory is touched once, not once per solve.
 
     Returns
     -------
@@ -88,7 +92,13 @@ def gmres(matvec, b, *, x0=None, rtol: float = 1e-9, restart: int = 30, max_iter
     if bnorm == 0.0:
         return GMRESResult(np.zeros(b.size, dtype), True, 0, 0.0)
     m = int(min(restart, b.size))
-    V = np.empty((m + 1, b.size), dtype)
+    if workspace is None:
+        V = np.empty((m + 1, b.size), dtype)
+    else:
+        if workspace.shape != (m + 1, b.size) or workspace.dtype != dtype:
+            raise ValueError(f"workspace has shape {workspace.shape} and dtype {workspace.dtype}; "
+                             f"expected {(m + 1, b.size)} and {dtype}")
+        V = workspace
     products = 0
     steps = 0
     residual = np.inf

@@ -72,3 +72,17 @@ def test_zero_right_hand_side_and_bad_arguments():
         gmres(lambda v: v, np.ones(3), restart=0)
     with pytest.raises(ValueError, match="1-d"):
         gmres(lambda v: v, np.ones((3, 3)))
+
+
+def test_workspace_is_reused_and_checked():
+    """A reused basis array gives the same solution bit for bit; a wrong one is refused."""
+    A, b = _system(80, True, 0.4, 5)
+    plain = gmres(lambda v: A @ v, b, rtol=1e-11, restart=12)
+    work = np.full((13, 80), np.nan + 0j)
+    for _ in range(2):
+        again = gmres(lambda v: A @ v, b, rtol=1e-11, restart=12, workspace=work)
+        assert np.array_equal(again.x, plain.x) and again.iterations == plain.iterations
+    with pytest.raises(ValueError, match="workspace"):
+        gmres(lambda v: A @ v, b, restart=12, workspace=np.empty((12, 80), complex))
+    with pytest.raises(ValueError, match="workspace"):
+        gmres(lambda v: A @ v, b, restart=12, workspace=np.empty((13, 80)))
