@@ -1190,15 +1190,15 @@ def _amplitudes_over_q(sysm, kinds, qs: np.ndarray, densities: dict | None, cach
         grid, pP, pQ = _pairing_grid(sysm, float(block.max()))
         conts = [_continuum_on(grid, cache[i][0], c2) for i in open_channels]
         bessel = bessel_blocks(L_max, block, grid.r)
-        # every correlation density of the kernel on this block's grid at once (one set of
-        # Lagrange weights): real parts, then imaginary parts
-        keys = list(kernel_densities)
-        position = {key: m for m, key in enumerate(keys)}
-        if keys:
-            parts = [np.ascontiguousarray(kernel_densities[key].real) for key in keys] + \
-                    [np.ascontiguousarray(kernel_densities[key].imag) for key in keys]
-            interpolated = sysm.grid.interpolate_many_at(parts, grid.r)
         for kind in kinds:
+            # the correlation densities of this kind on the block's grid at once (one set of
+            # Lagrange weights; one kind at a time bounds the memory): real parts, then imaginary
+            keys = [key for key in kernel_densities if key[0] == kind]
+            position = {key: m for m, key in enumerate(keys)}
+            if keys:
+                parts = [np.ascontiguousarray(kernel_densities[key].real) for key in keys] + \
+                        [np.ascontiguousarray(kernel_densities[key].imag) for key in keys]
+                interpolated = sysm.grid.interpolate_many_at(parts, grid.r)
             for L in range(L_max + 1):
                 unit = np.zeros((L_max + 1, grid.r.size))
                 unit[L] = 1.0
