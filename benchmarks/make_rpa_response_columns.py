@@ -14,7 +14,8 @@ as a radial integral), and adds it to the packaged DHF column:
 :mod:`nuatom.response.rpa`. The result is a :class:`nuatom.response.ResponseTable` (summed
 over subshells) at those T only, written to ``OUT/{element}_rpa_columns.npz`` with the
 wall time of each column and the engine revision in its metadata (a later run adds its
-columns to the file's earlier ones). It is
+columns to the file's earlier ones; the file is rewritten after every finished column, so an
+interrupted run keeps what it finished). It is
 *not* a full table: the RPA costs minutes per T (see the printed timings), so only chosen
 columns are made.
 
@@ -111,16 +112,23 @@ def main(argv=None) -> int:
     requested = sorted({float(x) * 1e-3 for x in args.T_eV.split(",")})
     if any(not (t > 0) for t in requested):
         parser.error("T_eV: every energy transfer must be > 0")
-    columns = {}
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{args.element}_rpa_columns.npz"
     with concurrent.futures.ProcessPoolExecutor(args.workers, initializer=keep_freed_memory) as ex:
         futures = [ex.submit(rpa_column, args.element, t, args.J_max) for t in requested]
         for f in concurrent.futures.as_completed(futures):
             col = f.result()
-            columns[round(col["T_keV"], 9)] = col
             print(json.dumps({"element": args.element, "T_eV": round(col["T_keV"] * 1e3, 2),
                               "base": col["base"], "seconds": round(col["seconds"], 1)}), flush=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"{args.element}_rpa_columns.npz"
+            # written after every column, so that an interrupted run keeps what it finished
+            save_columns(path, args.element, {round(col["T_keV"], 9): col}, dhf, args.J_max)
+    print(f"-> {path}")
+    return 0
+
+
+def save_columns(path: pathlib.Path, element: str, columns: dict, dhf: ResponseTable, J_max: int) -> None:
+    """Merge ``columns`` ({T_keV: column}) into the file at ``path`` (created if absent)."""
+    columns = dict(columns)
     if path.exists():
         # keep the columns of earlier runs that this run did not recompute
         old = ResponseTable.load(path)
@@ -137,11 +145,11 @@ def main(argv=None) -> int:
     metadata = dict(dhf.metadata)
     metadata.update({
         "method": "rpa: " + metadata.get("method", "") + "; plus the RRPA correction of the multipoles "
-                  f"J <= {args.J_max} of every current (nuatom.response.rpa, adjoint route)",
-        "rpa_J_max": args.J_max, "rpa_engine_revision": ENGINE_REVISION,
+                  f"J <= {J_max} of every current (nuatom.response.rpa, adjoint route)",
+        "rpa_J_max": J_max, "rpa_engine_revision": ENGINE_REVISION,
         "rpa_column_seconds": [c["seconds"] for c in cols],
         "rpa_column_base": [c["base"] for c in cols],
-        "generator": f"benchmarks/make_rpa_response_columns.py {args.element} T_eV --J-max {args.J_max}",
+        "generator": f"benchmarks/make_rpa_response_columns.py {element} T_eV --J-max {J_max}",
     })
     table = ResponseTable(
         T_keV=np.array([c["T_keV"] for c in cols]), q_keV=dhf.q_keV, subshells=dhf.subshells,
@@ -150,8 +158,6 @@ def main(argv=None) -> int:
         kappa_max=np.array([[c["kappa_max"] for c in cols]]), J_max=np.array([[c["J_max"] for c in cols]]),
         converged=np.array([[c["converged"] for c in cols]]), metadata=metadata)
     table.save(path)
-    print(f"-> {path}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ def add_arguments(p) -> None:
     p.add_argument("--vE", type=float, default=250.2, help="Earth speed in km/s (default 250.2)")
     p.add_argument("--vesc", type=float, default=544.0, help="escape speed in km/s (default 544)")
     p.add_argument("--method", choices=("dhf", "rpa"), default="dhf",
-                   help="atomic response: frozen-core DHF (rpa: not available at finite q yet)")
+                   help="atomic response: frozen-core DHF, or rpa (RRPA-corrected; Ge and Xe, "
+                        "m_chi up to about 110 MeV)")
     p.add_argument("--T", type=float_list, default=None,
                    help="energy transfers in keV, comma-separated (default: 200 points from the "
                         "first threshold to the kinematic end point)")

@@ -10,7 +10,8 @@ def add_arguments(p) -> None:
     p.add_argument("element", help="element with a packaged table (Ge, Xe)")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--method", choices=("dhf", "rpa"), default="dhf",
-                   help="atomic response (rpa: not available at finite q yet)")
+                   help="atomic response: frozen-core DHF, or rpa (RRPA-corrected; Ge and Xe, "
+                        "T up to about 0.4 keV)")
 
 
 def run(args) -> dict:

@@ -18,6 +18,13 @@ from nuatom.units import ME_KEV
 
 __all__ = ["export_ionization_factors", "read_ionization_factors"]
 
+_PROVENANCE = {
+    "dhf": ("nuatom's own results (frozen-core Dirac-Hartree-Fock continuum; see "
+            "nuatom/data/darkmatter/REFERENCE.md for the physics, grids and engine revision).\n\n"),
+    "rpa": ("nuatom's own results (frozen-core Dirac-Hartree-Fock continuum plus the RRPA correction of "
+            "the Coulomb multipoles J <= 3 of each subshell, energy transfers up to about 0.4 keV; see "
+            "nuatom/data/darkmatter/REFERENCE.md for the physics, grids and engine revision).\n\n"),
+}
 _COLUMNS = ("T_keV", "E_e_keV", "k_prime_keV", "q_keV", "S_per_keV", "f_ion_sq", "K")
 
 
@@ -50,8 +57,7 @@ def export_ionization_factors(directory, element: str | None = None, *, table=No
     ref = out / "REFERENCE.md"
     ref.write_text(
         f"# Ionization factors of {resp.element} per subshell (nuatom {__version__}, method {resp.method})\n\n"
-        "nuatom's own results (frozen-core Dirac-Hartree-Fock continuum; see "
-        "nuatom/data/darkmatter/REFERENCE.md for the physics, grids and engine revision).\n\n"
+        + _PROVENANCE[resp.method] +
         "* One file per relativistic subshell `<El>_<n><l>_<j>.csv` (j written as 1-2, 3-2, ...); "
         "sum the two j partners for an nl shell.\n"
         "* S_per_keV: charge response R00 of the subshell, occupation included, continuum "

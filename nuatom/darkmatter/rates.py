@@ -216,7 +216,8 @@ def dm_electron_spectrum(element: str | None, m_chi_MeV: float, sigma_e_cm2: flo
         the kinematic end point.
     halo : StandardHalo, TabulatedHalo or CallableHalo
     method : {'dhf', 'rpa'}
-        'rpa' raises (not implemented at finite q yet).
+        'rpa': the RRPA-corrected tables (Ge, Xe; T up to about 0.4 keV, so m_chi up to
+        about 110 MeV in the standard halo; heavier DM raises).
     table : ResponseTable, optional
         Per-subshell R00 table to use instead of the packaged one.
     response : ChargeResponse, optional

@@ -3,7 +3,11 @@
 The packaged tables ``nuatom/data/darkmatter/<El>.npz`` (Ge, Xe; Na and I for NaI, Cs and
 I for CsI, Ar for liquid argon) are nuatom's own frozen-core DHF results (``method="dhf"``), made by ``benchmarks/make_dm_tables.py`` with
 :func:`nuatom.response.tabulate` (only the Coulomb–Coulomb multipole sum), kept per subshell;
-``REFERENCE.md`` beside them gives grids, options, engine revision and wall time. Any other
+``REFERENCE.md`` beside them gives grids, options, engine revision and wall time.
+``nuatom/data/darkmatter/rpa/<El>.npz`` (Ge, Xe; ``method="rpa"``) are the same responses with
+the RRPA correction of the Coulomb multipoles J <= 3 added to each subshell
+(``benchmarks/make_rpa_dm_tables.py``), on the frozen-core table's grid up to 0.405 keV (Ge)
+and 0.394 keV (Xe) only: enough for m_chi up to about 110 MeV in the standard halo. Any other
 atom: pass a :class:`~nuatom.response.ResponseTable` made with ``tabulate(atom, T, q,
 components=("R00",), currents=("vector",))`` wherever a ``table`` is accepted.
 """
@@ -19,23 +23,23 @@ from nuatom.response.tables import ENGINE_REVISION, ResponseTable
 __all__ = ["METHODS", "dm_response_table", "ChargeResponse", "charge_response", "available_elements",
            "column_charge_response"]
 
-#: Response methods: 'dhf' (frozen-core Dirac–Hartree–Fock) is available; 'rpa' is not yet.
+#: Response methods: 'dhf' (frozen-core Dirac–Hartree–Fock; every packaged element, T <= 4 keV)
+#: and 'rpa' (RRPA-corrected; Ge and Xe, T below about 0.4 keV).
 METHODS = ("dhf", "rpa")
 _DATA = pathlib.Path(__file__).resolve().parents[1] / "data" / "darkmatter"
-
-
-def available_elements() -> list[str]:
-    """Elements with a packaged DM response table."""
-    return sorted(p.stem for p in _DATA.glob("*.npz"))
+_DIRECTORY = {"dhf": _DATA, "rpa": _DATA / "rpa"}
+_GENERATOR = {"dhf": "benchmarks/make_dm_tables.py", "rpa": "benchmarks/make_rpa_dm_tables.py"}
 
 
 def _check_method(method: str) -> None:
-    if method == "rpa":
-        raise ValueError("method = 'rpa': RPA dark-matter response tables are not implemented yet "
-                         "(nuatom.response.rpa.rpa_response_point gives single (T, q) points; the "
-                         "packaged tables are frozen-core); use method = 'dhf'")
     if method not in METHODS:
         raise ValueError(f"method = {method!r} is not one of {METHODS}")
+
+
+def available_elements(method: str = "dhf") -> list[str]:
+    """Elements with a packaged DM response table of ``method``."""
+    _check_method(method)
+    return sorted(p.stem for p in _DIRECTORY[method].glob("*.npz"))
 
 
 def dm_response_table(element: str, method: str = "dhf") -> ResponseTable:
@@ -44,19 +48,20 @@ def dm_response_table(element: str, method: str = "dhf") -> ResponseTable:
     Raises
     ------
     ValueError
-        Unknown method, ``method='rpa'`` (not implemented yet), or no table for ``element``.
+        Unknown method, or no table of that method for ``element``.
     """
     _check_method(method)
-    path = _DATA / f"{element}.npz"
+    path = _DIRECTORY[method] / f"{element}.npz"
     if not isinstance(element, str) or not path.exists():
-        raise ValueError(f"element = {element!r}: no packaged dark-matter response table "
-                         f"(available: {available_elements()}; for another atom pass a table "
+        raise ValueError(f"element = {element!r}: no packaged {method!r} dark-matter response table "
+                         f"(available: {available_elements(method)}; for another atom pass a table "
                          "made with nuatom.tabulate(atom, T, q, components=('R00',)))")
     table = ResponseTable.load(path)
-    rev = table.metadata.get("engine_revision")
-    if rev != ENGINE_REVISION:
-        raise ValueError(f"{path}: engine revision {rev!r}, the package is at {ENGINE_REVISION}; "
-                         "regenerate with benchmarks/make_dm_tables.py")
+    for key in ("engine_revision",) + (("rpa_engine_revision",) if method == "rpa" else ()):
+        rev = table.metadata.get(key)
+        if rev != ENGINE_REVISION:
+            raise ValueError(f"{path}: {key} {rev!r}, the package is at {ENGINE_REVISION}; "
+                             f"regenerate with {_GENERATOR[method]}")
     return table
 
 

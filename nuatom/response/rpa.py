@@ -5,8 +5,11 @@ wave of the independent-particle amplitudes. The RPA dresses each amplitude with
 induced potential of the polarised core (:func:`nuatom.continuum.rpa.rpa_multipoles_over_q`,
 one kernel per ``(T, J, parity)`` for every operator and momentum). Correlations act on the
 low multipoles, where the transition density overlaps the core coherently; they fade with
-``J`` (measured per ``J`` in ``benchmarks/bench_rpa_finite_q.py``). The response is therefore
-assembled as
+``J`` (measured per ``J`` in ``benchmarks/bench_rpa_finite_q.py``) at momenta of the order of the
+outer shells' (at Xe T = 21.8 eV and q = 10 keV/c the ranks J >= 4 would change R00 by 0.6 %),
+but not far out on the momentum tail, where every rank is changed by tens of per cent (at
+100 keV/c the rank J = 4 would change R00 by -4.4 %, ``benchmarks/bench_rpa_multipole_truncation.py``).
+The response is therefore assembled as
 
 .. math::
     S^{\\rm RPA}_{XY}(T, q) = S^{\\rm DHF}_{XY}(T, q)\\big|_{\\text{all }J}
@@ -37,7 +40,9 @@ reference tables (:func:`nuatom.response.tables.rpa_reference_columns`, made by
 ``benchmarks/make_rpa_response_columns.py``; 12 minutes to 1.7 hours per column on one
 core when they were made, 1.7-2 times less with the present solver). Full RPA tables and
 the ``method="rpa"`` default of the cross sections are not built yet (they still use the
-frozen core).
+frozen core). The dark-matter charge response has RPA tables below 0.4 keV
+(``nuatom/data/darkmatter/rpa``, ``benchmarks/make_rpa_dm_tables.py``), which use
+:func:`rpa_low_rank_sums` with the Coulomb kind only.
 """
 from __future__ import annotations
 

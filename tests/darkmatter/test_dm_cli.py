@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import pathlib
 
 import pytest
 
@@ -33,7 +34,9 @@ def test_dm_rate_given_T_and_operator(capsys):
     (["Zz", "--m-chi-MeV", "100", "--sigma-e", "1e-37"], "element = 'Zz'"),
     (["Xe", "--m-chi-MeV=-1", "--sigma-e", "1e-37"], "m_chi_MeV = -1"),
     (["Xe", "--m-chi-MeV", "100", "--sigma-e=-1e-37"], "sigma_e_cm2"),
-    (["Xe", "--m-chi-MeV", "100", "--sigma-e", "1e-37", "--method", "rpa"], "not implemented yet"),
+    # the RPA table stops at 0.394 keV: 1 GeV DM reaches 3.5 keV
+    (["Xe", "--m-chi-MeV", "1000", "--sigma-e", "1e-37", "--method", "rpa"], "valid range (0, 112.4] MeV"),
+    (["Na", "--m-chi-MeV", "10", "--sigma-e", "1e-37", "--method", "rpa"], "no packaged 'rpa'"),
     (["Xe", "--m-chi-MeV", "100", "--sigma-e", "1e-37", "--operator", "c4", "--mediator", "light"], "implies"),
     (["Xe", "--m-chi-MeV", "100", "--sigma-e", "1e-37", "--operator", "c1", "--mediator", "light"], "implies"),
     (["Xe", "--m-chi-MeV", "1e5", "--sigma-e", "1e-37"], "valid range"),
@@ -52,6 +55,10 @@ def test_dm_tables_command(tmp_path, capsys):
     assert cli.main(["dm-tables", "Xe", "--out", str(tmp_path), "--json"]) == 0
     files = json.loads(capsys.readouterr().out)["files"]
     assert any(f.endswith("Xe_5p_3-2.csv") for f in files) and files[-1].endswith("REFERENCE.md")
+    assert cli.main(["dm-tables", "Ge", "--out", str(tmp_path / "rpa"), "--method", "rpa", "--json"]) == 0
+    files = json.loads(capsys.readouterr().out)["files"]
+    reference = pathlib.Path(files[-1]).read_text()
+    assert "method rpa" in reference and "RRPA" in reference
     with pytest.raises(SystemExit) as exc:
-        cli.main(["dm-tables", "Xe", "--out", str(tmp_path), "--method", "rpa"])
+        cli.main(["dm-tables", "Ar", "--out", str(tmp_path), "--method", "rpa"])
     assert exc.value.code == 2

@@ -89,8 +89,9 @@ def test_agrees_with_the_packaged_response_tables(element):
 
 
 def test_methods():
-    with pytest.raises(ValueError, match="not implemented yet"):
-        dt.dm_response_table("Xe", method="rpa")
+    with pytest.raises(ValueError, match="no packaged 'rpa'"):
+        dt.dm_response_table("Na", method="rpa")
+    assert dt.available_elements("rpa") == ["Ge", "Xe"]
     with pytest.raises(ValueError, match="method"):
         dt.dm_response_table("Xe", method="hf")
     with pytest.raises(ValueError, match="no packaged"):
