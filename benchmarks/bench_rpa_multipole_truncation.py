@@ -24,11 +24,17 @@ Xe        21.785   2.7    +60 %, +276 %, -36 %, +0.1 %,  -0.7 % (J = 4), +0.1 % 
                           -1.2 %, +14 %, +18 %
 Xe        21.785   27     -15 %, +97 %, -63 %, +56 %,    -4.4 % (J = 4), < 1e-6 (J >= 5)
                           -64 %, +93 %, +32 %
+Xe        92.69    2.7    -65 %, -72 %, -15 %, +4.9 %,   -0.13 % (J = 4), +0.2 % (5)
+                          -0.7 %, +2.0 %
+Xe        92.69    13.5   -88 %, -33 %, -0.8 %, +32 %,   -0.11 % (J = 4), +3.3 % (5)
+                          -26 %, +7.2 %
 ========  =======  =====  ==========================  ========================================
 
-So at 10 keV/c the ranks above 3 are corrected by 0.6 % of the response in all, and at
-100 keV/c, where the low-T response is a far tail, by -4.4 %. (Above the ranks shown the
-frozen-core response itself is below 1e-6 of the total at 27 bohr^-1.)
+(The last column is relative to the sum of the ranks printed.) So at 10 keV/c the ranks above
+3 are corrected by 0.6 % (21.8 eV) and 0.1 % (92.7 eV, the 4d giant resonance) of the response
+in all; at 50 keV/c on the giant resonance by +3.2 % (J = 4, 5; J >= 6 not computed), and at
+100 keV/c, where the 21.8 eV response is a far tail, by -4.4 %. (Above the ranks shown the
+frozen-core response at 21.8 eV and 27 bohr^-1 is below 1e-6 of the total.)
 """
 from __future__ import annotations
 

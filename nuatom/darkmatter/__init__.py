@@ -3,7 +3,8 @@
 Layers below: the per-subshell charge response R00 (:mod:`nuatom.response`) and the
 hydrogen closed forms (:mod:`nuatom.oracles`). Modules: ``halo`` (SHM, η(v_min), any velocity
 distribution, annual modulation), ``conventions`` (σ̄_e, the seed's c1/d1, F_DM, |f_ion|², W1,
-K, millicharge), ``tables`` (packaged per-subshell R00 tables), ``rates`` (dR/dT and totals
+K, millicharge), ``tables`` (packaged per-subshell R00 tables: frozen-core DHF, and RPA for Ge and
+Xe below 0.4 keV), ``rates`` (dR/dT and totals
 per subshell), ``absorption`` (dark-photon and ALP absorption from the photoionization
 cross section), ``hydrogen`` (the seed's e-vs-p toy model with reduced-mass kinematics),
 ``sterile_line`` (sterile-neutrino dark matter converting on shell: the decay line in a target).

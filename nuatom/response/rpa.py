@@ -6,9 +6,10 @@ induced potential of the polarised core (:func:`nuatom.continuum.rpa.rpa_multipo
 one kernel per ``(T, J, parity)`` for every operator and momentum). Correlations act on the
 low multipoles, where the transition density overlaps the core coherently; they fade with
 ``J`` (measured per ``J`` in ``benchmarks/bench_rpa_finite_q.py``) at momenta of the order of the
-outer shells' (at Xe T = 21.8 eV and q = 10 keV/c the ranks J >= 4 would change R00 by 0.6 %),
-but not far out on the momentum tail, where every rank is changed by tens of per cent (at
-100 keV/c the rank J = 4 would change R00 by -4.4 %, ``benchmarks/bench_rpa_multipole_truncation.py``).
+outer shells' (at q = 10 keV/c the ranks J >= 4 would change R00 by 0.6 % at Xe T = 21.8 eV and
+0.1 % at 92.7 eV), but less and less further out on the momentum tail, where every rank is
+changed by tens of per cent (J = 4, 5 would change R00 by +3.2 % at 92.7 eV and 50 keV/c; J = 4
+by -4.4 % at 21.8 eV and 100 keV/c; ``benchmarks/bench_rpa_multipole_truncation.py``).
 The response is therefore assembled as
 
 .. math::
