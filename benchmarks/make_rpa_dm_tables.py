@@ -36,7 +36,7 @@ import numpy as np
 import nuatom
 from nuatom.darkmatter.tables import dm_response_table
 from nuatom.numerics.memory import keep_freed_memory
-from nuatom.response.rpa import RPAResponseOptions, rpa_low_rank_sums
+from nuatom.response.rpa import RPAResponseOptions, rpa_low_rank_correction
 from nuatom.response.tables import ENGINE_REVISION, ResponseTable
 from nuatom.units import HARTREE_KEV, kev_to_hartree, q_kev_to_au
 
@@ -56,14 +56,13 @@ def rpa_charge_column(element: str, T_keV: float, J_max: int) -> dict:
         raise ValueError(f"T_keV = {T_keV}: not a node of the frozen-core DM table of {element}")
     atom = nuatom.atom(element)
     start = time.perf_counter()
-    dressed, bare = rpa_low_rank_sums(atom, float(kev_to_hartree(T_keV)), q_kev_to_au(dhf.q_keV),
-                                      kinds=KINDS, options=RPAResponseOptions(J_max=J_max))
+    per_subshell = rpa_low_rank_correction(atom, float(kev_to_hartree(T_keV)), q_kev_to_au(dhf.q_keV),
+                                           kinds=KINDS, options=RPAResponseOptions(J_max=J_max))
     seconds = time.perf_counter() - start
     correction = np.zeros((len(dhf.subshells), dhf.q_keV.size))
-    for label in set(dressed) | set(bare):
+    for label, delta in per_subshell.items():
         if label not in dhf.subshells:
             raise RuntimeError(f"RPA subshell label {label!r} is not in the table's {dhf.subshells}")
-        delta = np.asarray(dressed.get(label, 0.0)) - np.asarray(bare.get(label, 0.0))
         correction[dhf.subshells.index(label)] = np.reshape(delta, (-1, dhf.q_keV.size))[0] / HARTREE_KEV
     base = dhf.sums_per_keV[:, 0, j, :]
     return {"T_keV": float(dhf.T_keV[j]), "S_per_keV": base + correction, "correction_per_keV": correction,

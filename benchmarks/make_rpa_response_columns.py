@@ -7,7 +7,7 @@ of every current,
 
 .. math:: \\Delta S_{XY}(T, q) = \\sum_a\\big[S^{\\rm RPA}_{XY,J\\le J_{\\max}} - S^{\\rm DHF}_{XY,J\\le J_{\\max}}\\big],
 
-with :func:`nuatom.response.rpa.rpa_low_rank_sums` (the dressed amplitudes by the adjoint
+with :func:`nuatom.response.rpa.rpa_low_rank_correction` (the dressed amplitudes by the adjoint
 route: one GMRES solve per open channel of each (T, J, parity) kernel, then every momentum
 as a radial integral), and adds it to the packaged DHF column:
 :math:`S^{\\rm RPA} = S^{\\rm DHF}_{\\rm table} + \\Delta S`, the assembly of
@@ -43,7 +43,7 @@ from nuatom.numerics.memory import keep_freed_memory
 from nuatom.continuum.multipoles import KINDS
 from nuatom.response import reference_table, tabulate
 from nuatom.response.engine import basis_for
-from nuatom.response.rpa import RPAResponseOptions, rpa_low_rank_sums
+from nuatom.response.rpa import RPAResponseOptions, rpa_low_rank_correction
 from nuatom.response.tables import ENGINE_REVISION, ResponseTable
 from nuatom.units import HARTREE_KEV, kev_to_hartree, q_kev_to_au
 
@@ -57,11 +57,9 @@ def correction_column(element: str, T_keV: float, q_keV: np.ndarray, J_max: int)
     T = float(kev_to_hartree(T_keV))
     q = q_kev_to_au(q_keV)
     start = time.perf_counter()
-    dressed, bare = rpa_low_rank_sums(atom, T, q, kinds=KINDS, options=options)
     basis = basis_for(KINDS)
-    correction = np.zeros((len(basis), q.size))
-    for label in set(dressed) | set(bare):
-        correction += dressed.get(label, 0.0) - bare.get(label, 0.0)
+    correction = sum(rpa_low_rank_correction(atom, T, q, kinds=KINDS, options=options).values(),
+                     np.zeros((len(basis), q.size)))
     return {"T_keV": T_keV, "basis": basis, "correction_per_keV": correction / HARTREE_KEV,
             "seconds": time.perf_counter() - start}
 

@@ -43,7 +43,7 @@ core when they were made, 1.7-2 times less with the present solver). Full RPA ta
 the ``method="rpa"`` default of the cross sections are not built yet (they still use the
 frozen core). The dark-matter charge response has RPA tables below 0.4 keV
 (``nuatom/data/darkmatter/rpa``, ``benchmarks/make_rpa_dm_tables.py``), which use
-:func:`rpa_low_rank_sums` with the Coulomb kind only.
+:func:`rpa_low_rank_correction` with the Coulomb kind only.
 """
 from __future__ import annotations
 
@@ -60,7 +60,8 @@ from nuatom.numerics.angular import multipole_parity
 from nuatom.response.engine import (COMPONENTS, ResponseOptions, basis_for, components_from_basis,
                                     subshell_basis_sums)
 
-__all__ = ["RPAResponseOptions", "RPAResponsePoint", "rpa_multipole_sums", "rpa_low_rank_sums", "rpa_response_point"]
+__all__ = ["RPAResponseOptions", "RPAResponsePoint", "rpa_multipole_sums", "rpa_low_rank_sums",
+           "rpa_low_rank_correction", "rpa_response_point"]
 
 _TRANSVERSE = ("E", "M", "E5", "M5")
 
@@ -168,6 +169,17 @@ def rpa_low_rank_sums(atom, T_hartree: float, q_au, *, kinds=KINDS,
     bare = rpa_multipole_sums(atom, T_hartree, q_au, J_values=J_values, kinds=kinds,
                               options=dataclasses.replace(options.rpa, induced=False, hole=True))
     return dressed, bare
+
+
+def rpa_low_rank_correction(atom, T_hartree: float, q_au, *, kinds=KINDS,
+                            options: RPAResponseOptions = RPAResponseOptions()) -> dict:
+    """The RPA correction of the ranks ``J <= options.J_max`` per subshell, ``{label: S[basis, q]}``
+    (1/Hartree): the dressed minus the frozen-core sums of :func:`rpa_low_rank_sums`, to be
+    added to a frozen-core response of all ranks (module formula). Every label of either
+    side is present; a subshell that only one side has counts as zero on the other."""
+    dressed, bare = rpa_low_rank_sums(atom, T_hartree, q_au, kinds=kinds, options=options)
+    return {label: np.asarray(dressed.get(label, 0.0)) - np.asarray(bare.get(label, 0.0))
+            for label in set(dressed) | set(bare)}
 
 
 @dataclass
