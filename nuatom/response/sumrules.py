@@ -998,8 +998,9 @@ def rank_fsum(atom, q_keV, J_values, *, rpa_options=None,
     :func:`hydrogenic_lines`: 2.4e-4 of the sum at :math:`q = 3Z_{\\rm eff}`). In an atom
     with several shells the inner shells' discrete excitations are embedded in the outer
     continua as narrow RPA resonances that a node grid in T does not resolve, so the
-    theorem cannot be checked this way there (Ne 1s at 30 keV/c: about 12 % of the 1s
-    sum, hydrogenic estimate). Relativity: the positive-energy response carries the free
+    theorem can be checked this way only where q is several times the inner shell's
+    momentum scale (Be at 11 bohr⁻¹: ``benchmarks/bench_rpa_fsum.py``; Ne 1s at 30 keV/c
+    would miss about 12 % of the 1s sum, hydrogenic estimate). Relativity: the positive-energy response carries the free
     factor :math:`m_e/E_q` (:func:`free_relativistic_fsum_keV`) plus binding corrections of
     order :math:`\\langle p^2\\rangle/m_e^2`.
     """
