@@ -898,18 +898,23 @@ def kinetic_fsum_per_rank_keV(atom, q_keV, J: int) -> np.ndarray:
     """
     if int(J) != J or J < 0:
         raise ValueError(f"J = {J} must be an integer >= 0")
-    J = int(J)
     q = positive_array("q_keV", q_keV, "keV/c").ravel()
-    q_au = q_kev_to_au(q)
+    return _kinetic_fsum_ranks_keV(atom, q, (int(J),))[0]
+
+
+def _kinetic_fsum_ranks_keV(atom, q_keV: np.ndarray, J_values) -> np.ndarray:
+    """:func:`kinetic_fsum_per_rank_keV` for several ranks on one refined grid, shape (nJ, nq)."""
+    q_au = q_kev_to_au(q_keV)
     fine, P, Qt = _refined_orbitals(atom, float(q_au.max()))
     density = sum(o.occupancy * (p * p + atom.inv_c2 * qt * qt) for o, p, qt in zip(atom.orbitals, P, Qt))
     r = fine.r
-    out = np.empty(q.size)
-    for i, qq in enumerate(q_au):
-        x = qq * r
-        j = special.spherical_jn(J, x)
-        dj = special.spherical_jn(J, x, derivative=True)
-        out[i] = 0.5 * (2 * J + 1) * fine.integrate(density * (qq * qq * dj * dj + J * (J + 1) * j * j / (r * r)))
+    out = np.empty((len(J_values), q_au.size))
+    for iJ, J in enumerate(J_values):
+        for i, qq in enumerate(q_au):
+            x = qq * r
+            j = special.spherical_jn(J, x)
+            dj = special.spherical_jn(J, x, derivative=True)
+            out[iJ, i] = 0.5 * (2 * J + 1) * fine.integrate(density * (qq * qq * dj * dj + J * (J + 1) * j * j / (r * r)))
     return out * HARTREE_KEV
 
 
@@ -1064,7 +1069,7 @@ def rank_fsum(atom, q_keV, J_values, *, rpa_options=None,
                 tot, tl = energy_moments(nodes, col[:n, iJ], col[n:, iJ], moments=(1,))
                 out[m][iJ, iq] += tot[1]
                 tails[m][iJ, iq] += tl[1]
-    kinetic = np.array([kinetic_fsum_per_rank_keV(atom, q, J) for J in J_values])
+    kinetic = _kinetic_fsum_ranks_keV(atom, q, J_values)
     tail_fraction = {m: tails[m] / out[m] for m in S}
     return RankFsum(q, J_values, out["rpa"] * HARTREE_KEV, out["frozen"] * HARTREE_KEV, kinetic,
                     tail_fraction, len(points), time.perf_counter() - start)
