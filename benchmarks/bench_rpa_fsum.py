@@ -34,6 +34,13 @@ Measured (2026-12-05, nuatom 0.1.0, default quadrature ``RANK_FSUM_QUADRATURE``)
   sum at q = 3 and 5).
 * Be, q = 11 bohr^-1, J <= 3 (144 energy transfers, 910 s with the other core busy): RPA/(K_J m/E)
   = 0.99937, 0.99912, 0.99934, 0.99943; frozen core 1.0555, 1.0433, 1.0366, 1.0312.
+* Ne, q = 30 bohr^-1, J <= 3 (``30 3 Ne``; 2026-12-06): not finished. The 1s discrete excitations
+  fade only at q ~ 3 Z_eff(1s) ~ 30, where the Compton peak sits near 450 Ha (12 keV) and the
+  power-law tail reaches 11,400 Ha (310 keV): 328 energy transfers. The first 164 (to 435 Ha)
+  took 60 min on one core, 9 s per energy transfer at the start and 27 s at the end, so the
+  rest would take several hours; the run was stopped. Expected: RPA/(K_J m/E) about 1 - 3e-3,
+  the relativistic binding of the 1s pair, which carries 77-87 % of K_J for J <= 3 there
+  (-(5/6)<p^2>/m^2 (1 + 2q^2/5m^2)/(1 + q^2/m^2)^2 per electron, <p^2> = 92.5 au for Ne 1s).
 """
 import json
 import sys
