@@ -53,7 +53,7 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
     tests/continuum/test_rpa_finite_q.py); the columns' spline in ln q adds 4e-6 (the same
     spline on the frozen-core table against the frozen-core photoionization). Measured:
     Ge 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV), 1.4e-4 (970.3 eV), 6.0e-5
-    (1483.8 eV) and 7.7e-5 (3045.5 eV); Xe 7.1e-7
+    (1483.8 eV), 7.7e-5 (3045.5 eV) and 4.0e-5 (11409.5 eV, just above the K edge); Xe 7.1e-7
     (115.4 eV), 1.3e-4 (301.0 eV), 1.6e-4 (951.0 eV), 7.6e-5 (1690.4 eV) and 2.8e-4 (3004.9 eV)."""
     atom = nuatom.atom(element)
     rpa = rpa_reference_columns(element)
@@ -82,6 +82,7 @@ RATIOS = {
     ("Ge", 970.3): {"weak": 0.99506, "nmm": 0.99140, "millicharge": 1.04148, "epa_share": 0.62870},
     ("Ge", 1483.8): {"weak": 0.98241, "nmm": 0.97519, "millicharge": 0.99712, "epa_share": 0.78654},
     ("Ge", 3045.5): {"weak": 0.99861, "nmm": 1.00039, "millicharge": 1.05758, "epa_share": 0.66755},
+    ("Ge", 11409.5): {"weak": 0.99687, "nmm": 0.99645, "millicharge": 0.98592, "epa_share": 0.65905},
     ("Xe", 115.4): {"weak": 1.04465, "nmm": 1.34096, "millicharge": 5.66645, "epa_share": 0.78520},
     ("Xe", 301.0): {"weak": 0.98140, "nmm": 0.98055, "millicharge": 1.16184, "epa_share": 0.70094},
     ("Xe", 951.0): {"weak": 0.98100, "nmm": 0.96314, "millicharge": 1.02163, "epa_share": 0.80628},
@@ -93,8 +94,11 @@ RATIOS = {
 @pytest.mark.parametrize("key", sorted(RATIOS))
 def test_rpa_over_dhf_cross_section_ratios(key):
     # tolerance 1e-4: the pins carry five digits. Also EPA + LPA = RPA for the millicharge
-    # within 1e-3 (the ionization chapter's frozen-core accuracy of that decomposition;
-    # measured <= 9e-4, at 3 keV)
+    # within 1e-3 up to the ~3 keV columns (the ionization chapter's frozen-core accuracy of
+    # that decomposition; measured <= 9e-4, at 3 keV). Above, the decomposition itself drifts
+    # (frozen core: -2.4e-3 at 11.4 keV, -2.1 % at 30 keV), so there the RPA's sum is held to
+    # the frozen core's at the same T within 1e-3 (measured 3e-5 at Ge 11409.5 eV): the
+    # correlations do not change how well EPA + LPA works
     element, T_eV = key
     cols, dhf = rpa_reference_columns(element), reference_table(element)
     T = [float(cols.T_keV[np.argmin(np.abs(cols.T_keV * 1e3 - T_eV))])]
@@ -111,7 +115,12 @@ def test_rpa_over_dhf_cross_section_ratios(key):
     assert exact / xsec.dsigma_dT("millicharge", 1000.0, T, frozen, nu)[0] == pytest.approx(
         RATIOS[key]["millicharge"], rel=1e-4)
     assert epa / exact == pytest.approx(RATIOS[key]["epa_share"], rel=1e-4)
-    assert (epa + lpa) / exact == pytest.approx(1.0, abs=1e-3)
+    if T[0] < 3.1:
+        assert (epa + lpa) / exact == pytest.approx(1.0, abs=1e-3)
+    else:
+        frozen_sum = sum(xsec.dsigma_dT("millicharge", 1000.0, T, frozen, nu, approximation=a)[0]
+                         for a in ("EPA", "LPA")) / xsec.dsigma_dT("millicharge", 1000.0, T, frozen, nu)[0]
+        assert (epa + lpa) / exact == pytest.approx(frozen_sum, abs=1e-3)
 
 
 @pytest.mark.parametrize("key", sorted(RATIOS))
