@@ -28,6 +28,14 @@ at the start of 2026-12-05                        803 s                      922
 + waves packed once per window, damping rows      427-434 s      511 s       995 / 1815 MB
   shared between k and k+1 (29c21c7)
 ================================================  =============  ==========  =================
+
+Where the time goes (2026-12-06, engine of 29c21c7, the default run's slice: Xe at T = 0.1, 1,
+5 and 20 keV, 378 momenta, serial, the other core idle): 90.1 s, of which continuum orbitals
+(the DHF exchange iteration) 39.6 s (44 %), radial integrals 38.8 s (43 %; the Bessel
+recurrence alone 27.1 s, 30 % of the whole), interpolation onto the integration grids 4.8 s
+(5 %); 39.8 s on the 2-process pool. cProfile of the 20 keV energy transfer alone puts
+the exchange kernel at 22 % and the per-process angular bookkeeping (``_wave_pieces``,
+cached after its first use in a worker) at 13 %, the latter inflated by the profiler.
 """
 from __future__ import annotations
 
