@@ -84,3 +84,23 @@ def test_rank_fsum_validates_its_input():
         sr.rank_fsum(nuatom.atom("He", relativistic=False), [10.0], [0], progress=False)
     with pytest.raises(ValueError, match="J = -2"):
         sr.kinetic_fsum_per_rank_keV(he, [10.0], -2)
+
+
+def test_relativistic_binding_factor_of_the_fsum():
+    """The binding correction quoted in benchmarks/bench_rpa_fsum.py (and used above for He):
+    a free Dirac electron of momentum p, its charge response at momentum transfer q averaged
+    over the directions of p, has the f-sum q^2/(2E_q) [1 - (5/6)(p^2/m^2)(1 + 2q^2/5m^2)/(1 +
+    q^2/m^2)^2 + O(p^4)]. Derived here with sympy from the spinor trace
+    (E E' + p.p' + m^2)/(2 E E') times the energy transfer E' - E, p' = p + q."""
+    import sympy as sp
+
+    p, q, m, eps = sp.symbols("p q m epsilon", positive=True)
+    c = sp.symbols("c", real=True)
+    E = sp.sqrt(m**2 + (eps * p) ** 2)
+    E_out = sp.sqrt(m**2 + (eps * p) ** 2 + q**2 + 2 * eps * p * q * c)
+    weight = (E * E_out + (eps * p) ** 2 + eps * p * q * c + m**2) / (2 * E * E_out)
+    series = sp.series((E_out - E) * weight, eps, 0, 3).removeO()
+    averaged = sp.integrate(series, (c, -1, 1)) / 2
+    ratio = averaged.subs(eps, 1) / (q**2 / (2 * sp.sqrt(m**2 + q**2)))
+    quoted = 1 - sp.Rational(5, 6) * p**2 / m**2 * (1 + 2 * q**2 / (5 * m**2)) / (1 + q**2 / m**2) ** 2
+    assert sp.simplify(ratio - quoted) == 0
