@@ -46,6 +46,9 @@ def _jn_all_point(L_max, x, out):
         return
     s = math.sin(x)
     c = math.cos(x)
+    # the recurrences multiply by (2L+1) * (1/x): one division per point, not per order
+    # (bessel_blocks uses the same arithmetic, so the two agree bit for bit)
+    ix = 1.0 / x
     if x >= L_max:
         # every requested order is in the oscillatory region, where the upward recurrence
         # is stable (errors do not grow while L < x): O(L_max) work instead of O(x)
@@ -56,7 +59,7 @@ def _jn_all_point(L_max, x, out):
         j = s / (x * x) - c / x
         out[1] = j
         for L in range(1, L_max):
-            j_next = (2 * L + 1) / x * j - j_prev
+            j_next = ((2 * L + 1) * ix) * j - j_prev
             out[L + 1] = j_next
             j_prev = j
             j = j_next
@@ -68,15 +71,13 @@ def _jn_all_point(L_max, x, out):
     L_top = _top_order(L_max, x)
     for L in range(L_top + 1, L_max + 1):
         out[L] = 0.0
-    start = L_top + int(math.sqrt(40.0 * (L_top + 10.0))) + 20
+    start = _miller_start(L_top)
     jp1 = 0.0
     j = 1e-300
     for L in range(start, 0, -1):
-        jm1 = (2 * L + 1) / x * j - jp1
+        jm1 = ((2 * L + 1) * ix) * j - jp1
         if L - 1 <= L_top:
             out[L - 1] = jm1
-        if L <= L_top:
-            out[L] = j
         jp1 = j
         j = jm1
         if abs(j) > 1e250:  # rescale to avoid overflow
@@ -96,6 +97,12 @@ def _jn_all_point(L_max, x, out):
 
 
 @kernel
+def _miller_start(L_top):
+    """Order the downward recurrence starts from, for a highest kept order ``L_top``."""
+    return L_top + int(math.sqrt(40.0 * (L_top + 10.0))) + 20
+
+
+@kernel
 def _jn_all_kernel(L_max, x):
     n = x.shape[0]
     out = np.empty((L_max + 1, n))
@@ -109,129 +116,122 @@ def _jn_all_kernel(L_max, x):
 
 @kernel
 def _blocks_kernel(L_max, q, r):
-    """The arithmetic of :func:`_jn_all_point`, with the loop over the radii of one
-    momentum inside the loop over orders: the recurrences of different radii are
-    independent, so the processor overlaps them instead of waiting on one dependent
-    chain per point (results bit-identical to :func:`_jn_all_point`)."""
+    """The arithmetic of :func:`_jn_all_point` for every (q, r) pair, radii ascending.
+
+    With ascending radii the three branches of one momentum are consecutive runs of
+    radii: the series (x < 1e-3), then Miller (x < L_max), then the upward recurrence.
+    Each branch runs its radii side by side, order by order, through views indexed from
+    zero, so the loops over radii have no branches and compile to vector instructions;
+    in the Miller run the highest kept order and the starting order grow with the radius,
+    so the points that are active at an order, and those that store it, are suffixes of
+    the run. Overflow rescaling, rare, is checked once per order for the run. The results
+    are bit-identical to :func:`_jn_all_point`.
+    """
     nq = q.shape[0]
     nr = r.shape[0]
     out = np.empty((L_max + 1, nq, nr))
     buf = np.empty(L_max + 1)
-    up = np.empty(nr, dtype=np.int64)
-    down = np.empty(nr, dtype=np.int64)
-    top = np.empty(nr, dtype=np.int64)
-    first = np.empty(nr, dtype=np.int64)
+    ix = np.empty(nr)
     j = np.empty(nr)
     jp = np.empty(nr)
-    xs = np.empty(nr)
+    top = np.empty(nr, dtype=np.int64)
+    first = np.empty(nr, dtype=np.int64)
     for a in range(nq):
-        n_up = 0
-        n_down = 0
-        for b in range(nr):
-            x = q[a] * r[b]
-            if x < 1e-3:
-                _jn_all_point(L_max, x, buf)
-                for L in range(L_max + 1):
-                    out[L, a, b] = buf[L]
-            elif x >= L_max:
-                up[n_up] = b
-                n_up += 1
-            else:
-                down[n_down] = b
-                n_down += 1
-        # upward recurrence: every order is oscillatory
-        for k in range(n_up):
-            b = up[k]
-            x = q[a] * r[b]
-            s = math.sin(x)
-            c = math.cos(x)
-            jp[k] = s / x
-            out[0, a, b] = jp[k]
-            if L_max > 0:
-                j[k] = s / (x * x) - c / x
-                out[1, a, b] = j[k]
-        if n_up > 0 and up[n_up - 1] - up[0] == n_up - 1:
-            # the radii of the upward branch are one run (ascending radii, as integration
-            # grids give): write each order through a view indexed from zero, so that the
-            # loop over radii compiles to vector instructions (same arithmetic)
-            u0 = up[0]
-            for k in range(n_up):
-                xs[k] = q[a] * r[u0 + k]
+        t1 = 0
+        while t1 < nr and q[a] * r[t1] < 1e-3:
+            _jn_all_point(L_max, q[a] * r[t1], buf)
+            for L in range(L_max + 1):
+                out[L, a, t1] = buf[L]
+            t1 += 1
+        d1 = t1
+        while d1 < nr and q[a] * r[d1] < L_max:
+            d1 += 1
+        # upward recurrence on [d1, nr)
+        nu = nr - d1
+        if nu > 0:
+            for k in range(nu):
+                x = q[a] * r[d1 + k]
+                s = math.sin(x)
+                c = math.cos(x)
+                ix[k] = 1.0 / x
+                jp[k] = s / x
+                out[0, a, d1 + k] = jp[k]
+                if L_max > 0:
+                    j[k] = s / (x * x) - c / x
+                    out[1, a, d1 + k] = j[k]
             for L in range(1, L_max):
-                row = out[L + 1, a, u0:u0 + n_up]
-                for k in range(n_up):
-                    j_next = (2 * L + 1) / xs[k] * j[k] - jp[k]
+                row = out[L + 1, a, d1:nr]
+                f = 2 * L + 1
+                for k in range(nu):
+                    j_next = (f * ix[k]) * j[k] - jp[k]
                     row[k] = j_next
                     jp[k] = j[k]
                     j[k] = j_next
-        else:
-            for L in range(1, L_max):
-                for k in range(n_up):
-                    b = up[k]
-                    x = q[a] * r[b]
-                    j_next = (2 * L + 1) / x * j[k] - jp[k]
-                    out[L + 1, a, b] = j_next
-                    jp[k] = j[k]
-                    j[k] = j_next
-        if n_down == 0:
+        # Miller recurrence on [t1, d1)
+        nd = d1 - t1
+        if nd == 0:
             continue
-        # downward (Miller) recurrence, each point from above its own highest order;
-        # points ordered by starting order so that the active ones are a suffix
-        for k in range(n_down):
-            x = q[a] * r[down[k]]
+        for k in range(nd):
+            x = q[a] * r[t1 + k]
+            ix[k] = 1.0 / x
             top[k] = _top_order(L_max, x)
-            first[k] = top[k] + int(math.sqrt(40.0 * (top[k] + 10.0))) + 20
-        perm = np.argsort(first[:n_down], kind="mergesort")
-        down[:n_down] = down[:n_down][perm]
-        top[:n_down] = top[:n_down][perm]
-        first[:n_down] = first[:n_down][perm]
-        for k in range(n_down):
+            first[k] = _miller_start(top[k])
             jp[k] = 0.0
             j[k] = 1e-300
-        # orders above each point's top are zero; top ascends with k, so for each order
-        # the points to fill are a prefix (loops over radii innermost: contiguous writes)
         kz = 0
         for L in range(L_max + 1):
-            while kz < n_down and top[kz] < L:
+            # orders above a point's top are zero: a prefix of the run
+            while kz < nd and top[kz] < L:
                 kz += 1
+            row = out[L, a, t1:t1 + kz]
             for k in range(kz):
-                out[L, a, down[k]] = 0.0
-        k0 = n_down
-        for L in range(first[n_down - 1], 0, -1):
+                row[k] = 0.0
+        k0 = nd
+        kw = nd
+        for L in range(first[nd - 1], 0, -1):
             while k0 > 0 and first[k0 - 1] >= L:
-                k0 -= 1
-            for k in range(k0, n_down):
-                b = down[k]
-                x = q[a] * r[b]
-                jm1 = (2 * L + 1) / x * j[k] - jp[k]
-                if L - 1 <= top[k]:
-                    out[L - 1, a, b] = jm1
-                if L <= top[k]:
-                    out[L, a, b] = j[k]
+                k0 -= 1  # points [k0, nd) have started
+            while kw > 0 and top[kw - 1] >= L - 1:
+                kw -= 1  # points [kw, nd) keep order L - 1
+            f = 2 * L + 1
+            big = 0.0
+            for k in range(k0, kw):
+                jm1 = (f * ix[k]) * j[k] - jp[k]
                 jp[k] = j[k]
                 j[k] = jm1
-                if abs(jm1) > 1e250:  # rescale to avoid overflow
-                    j[k] *= 1e-250
-                    jp[k] *= 1e-250
-                    for M in range(max(L - 1, 0), top[k] + 1):
-                        out[M, a, b] *= 1e-250
-        for k in range(n_down):
-            b = down[k]
-            x = q[a] * r[b]
+                big = max(big, abs(jm1))
+            lo = max(k0, kw)
+            row = out[L - 1, a, t1:t1 + nd]
+            for k in range(lo, nd):
+                jm1 = (f * ix[k]) * j[k] - jp[k]
+                row[k] = jm1
+                jp[k] = j[k]
+                j[k] = jm1
+                big = max(big, abs(jm1))
+            if big > 1e250:  # rescale to avoid overflow, point by point as _jn_all_point
+                for k in range(k0, nd):
+                    if abs(j[k]) > 1e250:
+                        j[k] *= 1e-250
+                        jp[k] *= 1e-250
+                        for M in range(max(L - 1, 0), top[k] + 1):
+                            out[M, a, t1 + k] *= 1e-250
+        for k in range(nd):
+            x = q[a] * r[t1 + k]
             s = math.sin(x)
             c = math.cos(x)
             j0 = s / x
             j1 = s / (x * x) - c / x
             if abs(j0) >= abs(j1) or L_max == 0:
-                jp[k] = j0 / out[0, a, b]  # the normalisation factor
+                jp[k] = j0 / out[0, a, t1 + k]  # the normalisation factor
             else:
-                jp[k] = j1 / out[1, a, b]
+                jp[k] = j1 / out[1, a, t1 + k]
         kz = 0
         for L in range(L_max + 1):
-            while kz < n_down and top[kz] < L:
+            while kz < nd and top[kz] < L:
                 kz += 1
-            for k in range(kz, n_down):
-                out[L, a, down[k]] *= jp[k]
+            row = out[L, a, t1:t1 + nd]
+            for k in range(kz, nd):
+                row[k] *= jp[k]
     return out
 
 
@@ -244,10 +244,19 @@ def spherical_jn_all(L_max: int, x) -> np.ndarray:
 
 
 def bessel_blocks(L_max: int, q, r) -> np.ndarray:
-    """``[L, iq, ir] = j_L(q_iq r_ir)`` (all orders at once)."""
-    return _blocks_kernel(int(L_max), np.ascontiguousarray(q, dtype=np.float64),
-                          np.ascontiguousarray(r, dtype=np.float64))
+    """``[L, iq, ir] = j_L(q_iq r_ir)`` (all orders at once; ``q, r >= 0``).
 
+    Radii in ascending order (as integration grids give them) go straight to the kernel;
+    others are sorted first and the result put back in their order.
+    """
+    q = np.ascontiguousarray(q, dtype=np.float64)
+    r = np.ascontiguousarray(r, dtype=np.float64)
+    if r.size > 1 and np.any(np.diff(r) < 0):
+        order = np.argsort(r, kind="stable")
+        out = np.empty((int(L_max) + 1, q.size, r.size))
+        out[:, :, order] = _blocks_kernel(int(L_max), q, np.ascontiguousarray(r[order]))
+        return out
+    return _blocks_kernel(int(L_max), q, r)
 
 
 def order_below(x_max: float, floor: float, L_max: int) -> int:

@@ -33,13 +33,19 @@ def test_rejects_negative_argument():
         spherical_jn_all(3, [-1.0])
 
 
+@pytest.mark.parametrize("ascending", [True, False])
 @pytest.mark.parametrize("L_max", [0, 1, 7, 100, 425])
-def test_blocks_equal_point_version_bit_for_bit(L_max):
+def test_blocks_equal_point_version_bit_for_bit(L_max, ascending):
     # bessel_blocks runs the radii of one momentum side by side; the arithmetic per point is
-    # that of spherical_jn_all, so the results must be identical, not merely close
+    # that of spherical_jn_all, so the results must be identical, not merely close.
+    # Ascending radii (what integration grids pass) go to the kernel directly, others are
+    # sorted and put back; both sets reach all three branches, and the small arguments at
+    # L_max = 425 the overflow rescaling of the Miller run (x = 1e-3 * 1e-4 ... 600 * 40)
     rng = np.random.default_rng(3)
     q = np.geomspace(1e-3, 600.0, 17)
     r = np.concatenate([[0.0, 1e-7, 1e-4], rng.uniform(0.0, 40.0, 150)])
+    if ascending:
+        r = np.sort(r)
     B = bessel_blocks(L_max, q, r)
     P = spherical_jn_all(L_max, (q[:, None] * r[None, :]).ravel()).reshape(L_max + 1, q.size, r.size)
     assert np.array_equal(B, P)
@@ -58,3 +64,15 @@ def test_orders_below_double_range_are_zero():
     assert np.all(np.abs(ref[dropped]) < 1e-290)
     kept = ~dropped & (np.abs(ref) > 1e-280)
     assert np.max(np.abs(ours[kept] / ref[kept] - 1)) < 1e-10
+
+
+def test_miller_run_rescales_where_the_point_version_does():
+    # many small arguments in one Miller run, each overflowing at a different order: the
+    # run checks overflow once per order for all its points and must rescale exactly the
+    # points the one-point recurrence rescales (bit-identical results, and scipy agrees)
+    r = np.geomspace(2e-3, 3.0, 400)
+    B = bessel_blocks(300, np.array([1.0]), r)
+    P = spherical_jn_all(300, r)
+    assert np.array_equal(B[:, 0, :], P)
+    ref = np.array([spherical_jn(L, r) for L in (0, 10, 60)])
+    np.testing.assert_allclose(B[[0, 10, 60], 0, :], ref, rtol=1e-10, atol=1e-290)
