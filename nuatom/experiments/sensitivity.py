@@ -60,7 +60,7 @@ __all__ = ["register_method", "get_method", "methods", "differential_rate", "UNA
            "binned_counts", "Experiment", "list_experiments", "load_experiment", "build_source",
            "build_detector", "SensitivityResult", "sensitivity", "fraction_of_sm",
            "PARAMETERS", "REFERENCE_VALUES", "true_energy_grid", "COLUMN_ONLY_METHODS",
-           "spread_methods"]
+           "spread_methods", "rpa_column_estimate"]
 
 SECONDS_PER_DAY = 86400.0
 
@@ -742,6 +742,140 @@ def theory_spread(experiment, criterion: str = "asimov", methods_compared=None,
             _METHODS.pop(name, None)
         out["table_numerical_rel"] = {k: abs(getattr(scaled, k) / getattr(res[tab[0]], k) - 1.0) for k in keys}
         out["table_numerical_input_rel"] = eps
+    return out
+
+
+#: The pieces of the ``total`` cross section that :func:`rpa_column_estimate` scales separately:
+#: the weak term (charge radius included), the magnetic and millicharge terms squared, and the
+#: rest (the interference of the millicharge with the weak amplitude).
+_PIECES = ("weak", "nmm", "millicharge", "interference")
+
+
+def _piece_vanishes(piece, neutrino) -> bool:
+    """The piece is identically zero for these properties (its ratio is then irrelevant)."""
+    if piece == "nmm":
+        return not np.any(np.asarray(neutrino.mu_nu_muB) != 0)
+    if piece in ("millicharge", "interference"):
+        return not np.any(np.asarray(neutrino.delta_q) != 0)
+    return False
+
+
+def _piece_key(piece, neutrino) -> NeutrinoProperties:
+    """The properties a piece's RPA/DHF ratio depends on (the others set to zero, the flavour
+    to one value, the millicharge to its size)."""
+    nu = neutrino.replace(flavor="nuebar")
+    dq = abs(nu.delta_q) if np.ndim(nu.delta_q) == 0 else nu.delta_q
+    if piece == "weak":
+        return nu.replace(mu_nu_muB=0.0, delta_q=0.0)
+    if piece == "nmm":
+        return nu.replace(delta_q=0.0, r2_cm2=0.0)
+    if piece == "millicharge":
+        return nu.replace(mu_nu_muB=0.0, r2_cm2=0.0, delta_q=dq)
+    return nu.replace(mu_nu_muB=0.0, delta_q=dq)
+
+
+def rpa_column_estimate(experiment, criterion: str = "asimov",
+                        seed_options: SeedCriterion | None = None) -> dict | None:
+    """How far the RPA would move each bound of a likelihood row, estimated column by column.
+
+    RPA cross sections exist only at the packaged response columns
+    (:func:`nuatom.neutrino.xsec.rpa_column_energies_keV`), so no RPA bound of a likelihood
+    row can be computed. For every column :math:`T_c` inside the row's window
+    (the detector's [threshold, max energy]; with ``criterion="seed"`` the seed's counting
+    window) this computes the ratio of the source-averaged event rates,
+    :math:`\\rho_c = (dR/dT)^{\\rm RPA}/(dR/dT)^{\\rm DHF}` at :math:`T_c`, for each piece of the
+    cross section (weak with the charge radius, magnetic, millicharge squared, and the
+    millicharge–weak interference; :data:`_PIECES`) and each neutrino-property set that the
+    limit evaluates, and recomputes the bound with every piece of the DHF cross sections
+    multiplied by its :math:`\\rho_c` at *every* T of the window: the bound
+    the row would have if the RPA correction of that column held throughout. The range of
+    those bounds over the columns is an estimate of the RPA's effect, not an RPA bound:
+    between the columns nothing is known (the RPA/DHF ratio is not interpolated across T).
+
+    Returns ``None`` for a row that is not a likelihood row, whose target has an element
+    without RPA columns, or whose window holds no column; otherwise ``{"columns_keV",
+    "rate_ratio": {T: {"weak", "nmm", "millicharge"}} (at μ_ν = 10⁻¹¹ μ_B, δ_Q = 10⁻¹² e),
+    "bounds": {T: {key: bound}}, "dhf": {key: bound}, "bound_rel": {key: max over T of
+    |bound_T / bound_DHF − 1|}, "criterion"}``.
+    """
+    from nuatom.neutrino import xsec
+
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    if exp.kind != "likelihood":
+        return None
+    d = exp.detector
+    elements = [el for el, _ in d.target.composition]
+    if len(elements) != 1:
+        return None      # the columns are per atom; compounds have none packaged (CsI)
+    element = elements[0]
+    try:
+        columns = xsec.rpa_column_energies_keV(element)
+    except ValueError:
+        return None
+    if choice("criterion", criterion, CRITERIA) == "seed":
+        w = _window_detector(d, (SeedCriterion() if seed_options is None else seed_options).window_keV)
+        lo, hi = w.threshold_keV, w.max_energy_keV
+    else:
+        lo, hi = d.threshold_keV, d.max_energy_keV
+    inside = [float(t) for t in columns if lo <= t <= hi]
+    if not inside:
+        return None
+    keys = ("mu_nu_90_muB", "delta_q_90", "r2_90_cm2")
+    src = build_source(exp.source_spec)
+    dhf = get_method("dhf")
+    base = sensitivity(exp, "dhf", criterion=criterion, seed_options=seed_options)
+    out = {"columns_keV": inside, "criterion": criterion, "rate_ratio": {}, "bounds": {},
+           "dhf": {k: getattr(base, k) for k in keys}}
+    reference = NeutrinoProperties(mu_nu_muB=PARAMETERS["mu_nu"][1], delta_q=PARAMETERS["delta_q"][1])
+    for T_c in inside:
+        ratios: dict = {}
+
+        rates: dict = {}
+
+        def rate(method, process, nu, T_c=T_c, rates=rates):
+            key = (method, process, nu)
+            if key not in rates:
+                rates[key] = float(differential_rate(src, element, [T_c], method=method, process=process,
+                                                     neutrino=nu)[0])
+            return rates[key]
+
+        def ratio(piece, nu, ratios=ratios, rate=rate):
+            # one ratio per piece and the properties it depends on; the rates average the
+            # flavours of the source themselves, and a piece's ratio does not depend on
+            # the size of the moment that multiplies it
+            nu = _piece_key(piece, nu)
+            if (piece, nu) not in ratios:
+                if _piece_vanishes(piece, nu):
+                    ratios[(piece, nu)] = 1.0
+                else:
+                    r = []
+                    for m in ("rpa", "dhf"):
+                        if piece == "interference":
+                            r.append(rate(m, "total", nu) - sum(rate(m, p, nu) for p in _PIECES[:3]))
+                        else:
+                            r.append(rate(m, piece, nu))
+                    ratios[(piece, nu)] = r[0] / r[1] if r[1] != 0 else 1.0
+            return ratios[(piece, nu)]
+
+        def scaled(el, process, E_nu_keV, T_keV, neutrino="nuebar", ratio=ratio):
+            # every process scaled by its own ratio; "total" piece by piece, so that the
+            # mix of weak and EM terms, which changes with T, is not frozen at T_c
+            nu = neutrino if isinstance(neutrino, NeutrinoProperties) else NeutrinoProperties(flavor=neutrino)
+            if process != "total":
+                return ratio(process, nu) * dhf(el, process, E_nu_keV, T_keV, nu)
+            parts = {p: dhf(el, p, E_nu_keV, T_keV, nu) for p in _PIECES[:3]}
+            parts["interference"] = dhf(el, "total", E_nu_keV, T_keV, nu) - sum(parts.values())
+            return sum(ratio(p, nu) * v for p, v in parts.items())
+
+        out["rate_ratio"][T_c] = {p: float(ratio(p, reference)) for p in ("weak", "nmm", "millicharge")}
+        name = f"dhf-times-rpa-column-{T_c:.6g}"
+        register_method(name, scaled, replace=True)
+        try:
+            res = sensitivity(exp, name, criterion=criterion, seed_options=seed_options)
+        finally:
+            _METHODS.pop(name, None)
+        out["bounds"][T_c] = {k: getattr(res, k) for k in keys}
+    out["bound_rel"] = {k: max(abs(out["bounds"][t][k] / out["dhf"][k] - 1.0) for t in inside) for k in keys}
     return out
 
 
