@@ -36,6 +36,13 @@ recurrence alone 27.1 s, 30 % of the whole), interpolation onto the integration 
 (5 %); 39.8 s on the 2-process pool. cProfile of the 20 keV energy transfer alone puts
 the exchange kernel at 22 % and the per-process angular bookkeeping (``_wave_pieces``,
 cached after its first use in a worker) at 13 %, the latter inflated by the profiler.
+
+Bessel recurrence vectorized (commit 62d2564: one reciprocal per point, the Miller run over
+radii side by side; bit-identical results), measured 2026-12-06 on the same serial slice with
+the other core busy in both runs (an RPA column): recurrence 28.9 s before, 23.1 and 23.3 s
+after (-20 %); radial integrals 41.6 s before, 37.2-37.5 s after. The slice's total was
+98-99.5 s in all three runs: with the other core busy, the difference drowns in the noise of
+the continuum part, so no new full-table figure is claimed.
 """
 from __future__ import annotations
 
