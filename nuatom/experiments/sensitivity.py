@@ -863,8 +863,11 @@ def rpa_column_estimate(experiment, criterion: str = "asimov",
             nu = neutrino if isinstance(neutrino, NeutrinoProperties) else NeutrinoProperties(flavor=neutrino)
             if process != "total":
                 return ratio(process, nu) * dhf(el, process, E_nu_keV, T_keV, nu)
-            parts = {p: dhf(el, p, E_nu_keV, T_keV, nu) for p in _PIECES[:3]}
-            parts["interference"] = dhf(el, "total", E_nu_keV, T_keV, nu) - sum(parts.values())
+            # pieces that vanish for these properties are not evaluated: without a
+            # millicharge the total is the weak plus the magnetic term
+            parts = {p: dhf(el, p, E_nu_keV, T_keV, nu) for p in _PIECES[:3] if not _piece_vanishes(p, nu)}
+            if not _piece_vanishes("interference", nu):
+                parts["interference"] = dhf(el, "total", E_nu_keV, T_keV, nu) - sum(parts.values())
             return sum(ratio(p, nu) * v for p, v in parts.items())
 
         out["rate_ratio"][T_c] = {p: float(ratio(p, reference)) for p in ("weak", "nmm", "millicharge")}
