@@ -39,6 +39,7 @@ sin²θ_W → sin²θ_W + √2πα⟨r²⟩/(3G_F) (δg_V twice as large), which
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import pathlib
 import tomllib
@@ -76,6 +77,17 @@ def register_method(name: str, provider: Callable, *, replace: bool = False) -> 
     if key in _METHODS and not replace and _METHODS[key] is not provider:
         raise ValueError(f"method {name!r} is already registered (pass replace=True)")
     _METHODS[key] = provider
+
+
+@contextlib.contextmanager
+def _temporary_method(name: str, provider: Callable):
+    """``provider`` registered as ``name`` for the duration of a ``with`` block (derived
+    cross sections that a limit is recomputed with: scaled tables, RPA column estimates)."""
+    register_method(name, provider, replace=True)
+    try:
+        yield name
+    finally:
+        _METHODS.pop(str(name).strip().lower(), None)
 
 
 #: Methods named by the package but not computed yet: name -> why (a clean error, not a stub).
@@ -735,11 +747,8 @@ def theory_spread(experiment, criterion: str = "asimov", methods_compared=None,
         base = get_method(tab[0])
         eps = TABLE_NUMERICAL_REL
         name = f"dhf-scaled-{eps:g}"
-        register_method(name, lambda *a, **k: (1.0 + eps) * base(*a, **k), replace=True)
-        try:
+        with _temporary_method(name, lambda *a, **k: (1.0 + eps) * base(*a, **k)):
             scaled = sensitivity(exp, name, criterion=criterion, seed_options=seed_options)
-        finally:
-            _METHODS.pop(name, None)
         out["table_numerical_rel"] = {k: abs(getattr(scaled, k) / getattr(res[tab[0]], k) - 1.0) for k in keys}
         out["table_numerical_input_rel"] = eps
     return out
@@ -829,7 +838,6 @@ def rpa_column_estimate(experiment, criterion: str = "asimov",
     reference = NeutrinoProperties(mu_nu_muB=PARAMETERS["mu_nu"][1], delta_q=PARAMETERS["delta_q"][1])
     for T_c in inside:
         ratios: dict = {}
-
         rates: dict = {}
 
         def rate(method, process, nu, T_c=T_c, rates=rates):
@@ -872,11 +880,8 @@ def rpa_column_estimate(experiment, criterion: str = "asimov",
 
         out["rate_ratio"][T_c] = {p: float(ratio(p, reference)) for p in ("weak", "nmm", "millicharge")}
         name = f"dhf-times-rpa-column-{T_c:.6g}"
-        register_method(name, scaled, replace=True)
-        try:
+        with _temporary_method(name, scaled):
             res = sensitivity(exp, name, criterion=criterion, seed_options=seed_options)
-        finally:
-            _METHODS.pop(name, None)
         out["bounds"][T_c] = {k: getattr(res, k) for k in keys}
     out["bound_rel"] = {k: max(abs(out["bounds"][t][k] / out["dhf"][k] - 1.0) for t in inside) for k in keys}
     return out
