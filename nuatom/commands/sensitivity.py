@@ -48,7 +48,8 @@ def run(args) -> dict:
     method = exp.method if args.method is None else args.method
     sens.get_method(method)
     seed_opt = sens.SeedCriterion(window_keV=args.window_keV)
-    out = sens.sensitivity(exp, method, criterion=args.criterion, seed_options=seed_opt).to_dict()
+    result = sens.sensitivity(exp, method, criterion=args.criterion, seed_options=seed_opt)
+    out = result.to_dict()
     out["expected_bands_90"] = None
     if args.bands and args.criterion == "asimov" and exp.kind == "likelihood":
         out["expected_bands_90"] = {"source": "asymptotic formulas (Cowan et al. 2011), Asimov sigma; "
@@ -60,9 +61,12 @@ def run(args) -> dict:
         from nuatom.neutrino.xsec import packaged_elements
 
         if all(el in packaged_elements() for el in elements):
-            out["theory_spread"] = sens.theory_spread(exp, args.criterion, seed_options=seed_opt)
+            # each bound is computed once: the row's own method, then the other methods
+            known = {method: result}
+            out["theory_spread"] = sens.theory_spread(exp, args.criterion, seed_options=seed_opt, known=known)
             if args.rpa_columns:
-                est = sens.rpa_column_estimate(exp, args.criterion, seed_opt)
+                est = sens.rpa_column_estimate(exp, args.criterion, seed_opt,
+                                               dhf_bounds=out["theory_spread"]["bounds"].get("dhf"))
                 out["theory_spread"]["rpa_column_estimate"] = est if est is not None else {
                     "unavailable": "no packaged RPA column inside this row's window (or not a likelihood row)"}
         else:

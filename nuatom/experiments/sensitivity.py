@@ -724,20 +724,33 @@ def spread_methods(experiment) -> tuple:
 
 
 def theory_spread(experiment, criterion: str = "asimov", methods_compared=None,
-                  seed_options: SeedCriterion | None = None) -> dict:
+                  seed_options: SeedCriterion | None = None, known: dict | None = None) -> dict:
     """Each bound with every method in ``methods_compared`` and their spread.
 
     ``methods_compared`` defaults to :func:`spread_methods` (FEA, DHF, and RPA where its
     columns serve the row). ``spread_rel`` = (max − min)/min over the methods, per bound;
     ``table_numerical_rel`` = the tables' relative uncertainty (:data:`TABLE_NUMERICAL_REL`)
     carried into the bound by recomputing it with the DHF cross section scaled by (1 + ε):
-    |Δbound/bound|.
+    |Δbound/bound|. ``known`` ({method: :class:`SensitivityResult`}) passes bounds already
+    computed with the same criterion and options, which are then not recomputed.
+
+    The RPA enters here only where its cross sections serve the whole row (the
+    ``fraction-of-sm`` row at a packaged column). For a likelihood row, which needs every T
+    of its window, :func:`rpa_column_estimate` estimates the RPA's shift from the packaged
+    columns inside the window (``nuatom sensitivity --rpa-columns``).
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     keys = ("mu_nu_90_muB", "delta_q_90", "r2_90_cm2")
     if methods_compared is None:
         methods_compared = spread_methods(exp)
-    res = {m: sensitivity(exp, m, criterion=criterion, seed_options=seed_options) for m in methods_compared}
+    known = dict(known or {})
+
+    def bound(m):
+        # a known result under another name of the same provider ("ab-initio" is "dhf") serves too
+        same = [r for k, r in known.items() if get_method(k) is get_method(m)]
+        return same[0] if same else sensitivity(exp, m, criterion=criterion, seed_options=seed_options)
+
+    res = {m: bound(m) for m in methods_compared}
     out = {"methods": list(methods_compared), "criterion": criterion,
            "bounds": {m: {k: getattr(r, k) for k in keys} for m, r in res.items()}}
     out["spread_rel"] = {k: max(getattr(r, k) for r in res.values()) / min(getattr(r, k) for r in res.values()) - 1.0
@@ -784,7 +797,8 @@ def _piece_key(piece, neutrino) -> NeutrinoProperties:
 
 
 def rpa_column_estimate(experiment, criterion: str = "asimov",
-                        seed_options: SeedCriterion | None = None) -> dict | None:
+                        seed_options: SeedCriterion | None = None,
+                        dhf_bounds: dict | None = None) -> dict | None:
     """How far the RPA would move each bound of a likelihood row, estimated column by column.
 
     RPA cross sections exist only at the packaged response columns
@@ -805,7 +819,9 @@ def rpa_column_estimate(experiment, criterion: str = "asimov",
     without RPA columns, or whose window holds no column; otherwise ``{"columns_keV",
     "rate_ratio": {T: {"weak", "nmm", "millicharge"}} (at μ_ν = 10⁻¹¹ μ_B, δ_Q = 10⁻¹² e),
     "bounds": {T: {key: bound}}, "dhf": {key: bound}, "bound_rel": {key: max over T of
-    |bound_T / bound_DHF − 1|}, "criterion"}``.
+    |bound_T / bound_DHF − 1|}, "criterion"}``. ``dhf_bounds``, the row's DHF bounds
+    with the same criterion and options ({key: bound}, as in :func:`theory_spread`'s
+    ``bounds["dhf"]``) if already computed, are used instead of recomputing them.
     """
     from nuatom.neutrino import xsec
 
@@ -832,9 +848,11 @@ def rpa_column_estimate(experiment, criterion: str = "asimov",
     keys = ("mu_nu_90_muB", "delta_q_90", "r2_90_cm2")
     src = build_source(exp.source_spec)
     dhf = get_method("dhf")
-    base = sensitivity(exp, "dhf", criterion=criterion, seed_options=seed_options)
+    if dhf_bounds is None:
+        base = sensitivity(exp, "dhf", criterion=criterion, seed_options=seed_options)
+        dhf_bounds = {k: getattr(base, k) for k in keys}
     out = {"columns_keV": inside, "criterion": criterion, "rate_ratio": {}, "bounds": {},
-           "dhf": {k: getattr(base, k) for k in keys}}
+           "dhf": {k: float(dhf_bounds[k]) for k in keys}}
     reference = NeutrinoProperties(mu_nu_muB=PARAMETERS["mu_nu"][1], delta_q=PARAMETERS["delta_q"][1])
     for T_c in inside:
         ratios: dict = {}

@@ -1107,5 +1107,27 @@ def rpa_columns_provider(element: str, process: str, E_nu_keV, T_keV, neutrino="
         at_t = T == t
         for e in np.unique(E[at_t]):
             sel = at_t & (E == e)
-            out[sel] = dsigma_dT(process, float(e), np.array([columns[j]]), response, neutrino)[0]
+            out[sel] = _rpa_column_dsigma(element, process, float(e), float(columns[j]), neutrino)
     return out
+
+
+def _rpa_column_dsigma(element: str, process: str, E_nu_keV: float, T_column_keV: float, neutrino) -> float:
+    """dσ/dT at one RPA column: :func:`dsigma_dT` with the q-integrals kept per (E_ν, T,
+    m_ν), since a rate evaluates the same integrals for every flavour, piece and moment."""
+    key = choice("process", process, PROCESSES)
+    nu = NeutrinoProperties.of(neutrino)
+    uses_charge = key == "millicharge" or (key == "total" and nu.delta_q != 0.0)
+    if uses_charge and not nu.mass_keV > 0:
+        raise ValueError("neutrino mass_keV must be > 0 for a millicharge: the photon propagator "
+                         "makes the forward (q^2 -> 0) region diverge logarithmically without it")
+    integrals = _rpa_column_integrals(_element_symbol(element), E_nu_keV, T_column_keV, float(nu.mass_keV))
+    return float(dsigma_from_integrals(integrals, key, nu)[0])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _rpa_column_integrals(element: str, E_nu_keV: float, T_column_keV: float, neutrino_mass_keV: float) -> dict:
+    integrals = coupling_integrals(E_nu_keV, np.array([T_column_keV]), rpa_columns_response(element),
+                                   neutrino_mass_keV=neutrino_mass_keV)
+    for v in integrals.values():
+        v.flags.writeable = False      # shared by every later call
+    return integrals

@@ -39,6 +39,24 @@ def test_rpa_provider_only_at_its_columns():
     assert xsec.ionization_dsigma_dT("Ge", "weak", 1000.0, [T, 5000.0], method="rpa")[1] == 0.0
 
 
+def test_rpa_provider_keeps_the_q_integrals_not_the_couplings():
+    # the provider keeps the q-integrals per (E_nu, T, m_nu) and recombines them per call: every
+    # process, flavour and property set must still equal dsigma_dT on the response (1e-12),
+    # whichever was asked first, and a changed neutrino mass must not reuse the integrals
+    T = float(xsec.rpa_column_energies_keV("Xe")[-1])
+    response = xsec.rpa_columns_response("Xe")
+    cases = [("weak", NeutrinoProperties(flavor="numu")), ("nmm", NeutrinoProperties(mu_nu_muB=3e-11)),
+             ("millicharge", NeutrinoProperties(delta_q=1e-12)),
+             ("millicharge", NeutrinoProperties(delta_q=1e-12, mass_keV=1e-3)),
+             ("total", NeutrinoProperties(flavor="nue", delta_q=-2e-13, mu_nu_muB=1e-11, r2_cm2=1e-32))]
+    for E in (30.0, 862.0):
+        for process, nu in cases:
+            direct = xsec.dsigma_dT(process, E, np.array([T]), response, nu)[0]
+            assert xsec.rpa_columns_provider("Xe", process, E, T, nu) == pytest.approx(direct, rel=1e-12), (E, process, nu)
+    with pytest.raises(ValueError, match="mass_keV must be > 0"):
+        xsec.rpa_columns_provider("Xe", "millicharge", 862.0, T, NeutrinoProperties(delta_q=1e-12, mass_keV=0.0))
+
+
 def test_rpa_in_the_likelihood_rows_is_a_clean_error():
     with pytest.raises(ValueError, match="'rpa'.*pcge-projected.*every T"):
         S.sensitivity("pcge-projected", "rpa")
@@ -114,7 +132,7 @@ def test_cli_sensitivity_with_rpa():
     assert "rpa" in json.loads(buf.getvalue())["methods_column_only"]
 
 
-def test_rpa_column_estimate_follows_the_seed_rule_in_closed_form():
+def test_rpa_column_estimate_follows_the_seed_rule_in_closed_form(monkeypatch):
     # XENON10 with the seed criterion: its counting window (2-4 keV) holds one Xe column,
     # 3.0 keV. The estimate scales each piece of the DHF cross sections by that piece's
     # source-averaged rate ratio rho at the column, so with A = B + z sqrt(B) - c0 and
@@ -123,10 +141,21 @@ def test_rpa_column_estimate_follows_the_seed_rule_in_closed_form():
     # weak one): mu'/mu = sqrt((A + (1 - rho_weak) c0) / (A rho_nmm)), to rounding (1e-9).
     # A version that scaled the total cross section by one ratio at T_c, freezing the
     # weak/magnetic mix of the column for every T, failed this check.
+    computed = []
+    plain = S.sensitivity
+
+    def counted(experiment, method=None, **kw):
+        computed.append(method)
+        return plain(experiment, method, **kw)
+
+    monkeypatch.setattr(S, "sensitivity", counted)
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         assert cli.main(["sensitivity", "--experiment", "xenon10", "--criterion", "seed", "--method", "dhf",
                          "--rpa-columns", "--json"]) == 0
+    monkeypatch.setattr(S, "sensitivity", plain)
+    # every bound is computed once: the row's (DHF), FEA, the scaled tables, the column estimate
+    assert sorted(computed) == sorted(["dhf", "fea", "dhf-scaled-0.01", "dhf-times-rpa-column-3.00485"]), computed
     est = json.loads(buf.getvalue())["theory_spread"]["rpa_column_estimate"]
     assert len(est["columns_keV"]) == 1
     # the derived providers the limits were recomputed with are registered only meanwhile

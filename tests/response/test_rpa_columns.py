@@ -54,7 +54,8 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
     spline on the frozen-core table against the frozen-core photoionization). Measured:
     Ge 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV), 1.4e-4 (970.3 eV), 6.0e-5
     (1483.8 eV), 7.7e-5 (3045.5 eV) and 4.0e-5 (11409.5 eV, just above the K edge); Xe 7.1e-7
-    (115.4 eV), 1.3e-4 (301.0 eV), 1.6e-4 (951.0 eV), 7.6e-5 (1690.4 eV) and 2.8e-4 (3004.9 eV)."""
+    (115.4 eV), 1.3e-4 (301.0 eV), 1.6e-4 (951.0 eV), 7.6e-5 (1690.4 eV), 2.8e-4 (3004.9 eV)
+    and 1.9e-4 (5619.5 eV, just above the L edges)."""
     atom = nuatom.atom(element)
     rpa = rpa_reference_columns(element)
     resp = xsec.TableResponse(rpa)
@@ -88,6 +89,7 @@ RATIOS = {
     ("Xe", 951.0): {"weak": 0.98100, "nmm": 0.96314, "millicharge": 1.02163, "epa_share": 0.80628},
     ("Xe", 1690.4): {"weak": 0.99314, "nmm": 0.99534, "millicharge": 1.08595, "epa_share": 0.76016},
     ("Xe", 3004.9): {"weak": 0.99780, "nmm": 0.99921, "millicharge": 1.06382, "epa_share": 0.66432},
+    ("Xe", 5619.5): {"weak": 0.99401, "nmm": 0.99209, "millicharge": 1.01338, "epa_share": 0.74704},
 }
 
 
