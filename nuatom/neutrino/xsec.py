@@ -412,6 +412,13 @@ def kinematically_allowed(E_nu_keV: float, T_keV, neutrino_mass_keV: float = 0.0
     return (T > 0) & (T < float(E_nu_keV) - float(neutrino_mass_keV))
 
 
+def _require_mass_for_millicharge(process_key: str, nu: NeutrinoProperties) -> None:
+    uses_charge = process_key == "millicharge" or (process_key == "total" and nu.delta_q != 0.0)
+    if uses_charge and not nu.mass_keV > 0:
+        raise ValueError("neutrino mass_keV must be > 0 for a millicharge: the photon propagator "
+                         "makes the forward (q^2 -> 0) region diverge logarithmically without it")
+
+
 def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, neutrino="nuebar", *,
               approximation: str = "none") -> np.ndarray:
     """dσ/dT (cm²/keV per atom, or per ``response``) for neutrino energy ``E_nu_keV``.
@@ -437,10 +444,7 @@ def dsigma_dT(process: str, E_nu_keV: float, T_keV, response, neutrino="nuebar",
     key = choice("process", process, PROCESSES)
     nu = NeutrinoProperties.of(neutrino)
     appr, E, T_arr = _validated(approximation, E_nu_keV, T_keV)
-    uses_charge = key == "millicharge" or (key == "total" and nu.delta_q != 0.0)
-    if uses_charge and not nu.mass_keV > 0:
-        raise ValueError("neutrino mass_keV must be > 0 for a millicharge: the photon propagator "
-                         "makes the forward (q^2 -> 0) region diverge logarithmically without it")
+    _require_mass_for_millicharge(key, nu)
     # one q-integration for every process: the coupling integrals, combined with the
     # couplings of this process (exact: dσ/dT is quadratic in c_V(q) = a + b/q^2, c_A, μ_ν)
     integrals = coupling_integrals(E, T_arr, response, neutrino_mass_keV=nu.mass_keV,
@@ -1116,10 +1120,7 @@ def _rpa_column_dsigma(element: str, process: str, E_nu_keV: float, T_column_keV
     m_ν), since a rate evaluates the same integrals for every flavour, piece and moment."""
     key = choice("process", process, PROCESSES)
     nu = NeutrinoProperties.of(neutrino)
-    uses_charge = key == "millicharge" or (key == "total" and nu.delta_q != 0.0)
-    if uses_charge and not nu.mass_keV > 0:
-        raise ValueError("neutrino mass_keV must be > 0 for a millicharge: the photon propagator "
-                         "makes the forward (q^2 -> 0) region diverge logarithmically without it")
+    _require_mass_for_millicharge(key, nu)
     integrals = _rpa_column_integrals(_element_symbol(element), E_nu_keV, T_column_keV, float(nu.mass_keV))
     return float(dsigma_from_integrals(integrals, key, nu)[0])
 
