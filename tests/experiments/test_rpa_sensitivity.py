@@ -125,7 +125,12 @@ def test_cli_sensitivity_with_rpa():
         assert cli.main(["sensitivity", "--experiment", "sm-1percent", "--method", "rpa", "--json"]) == 0
     out = json.loads(buf.getvalue())
     assert out["method"] == "rpa"
-    assert out["mu_nu_90_muB"] == pytest.approx(out["theory_spread"]["bounds"]["rpa"]["mu_nu_90_muB"], rel=1e-12)
+    # the CLI's bound (reused in its theory spread) against the API's, computed afresh
+    direct = S.sensitivity("sm-1percent", "rpa")
+    for key in ("mu_nu_90_muB", "delta_q_90", "r2_90_cm2"):
+        assert out[key] == pytest.approx(getattr(direct, key), rel=1e-12)
+        assert out["theory_spread"]["bounds"]["rpa"][key] == out[key]
+    assert set(out["theory_spread"]["bounds"]) == {"fea", "dhf", "rpa"}
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         assert cli.main(["sensitivity", "--list", "--json"]) == 0
