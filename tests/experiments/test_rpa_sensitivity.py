@@ -186,8 +186,15 @@ def test_rpa_column_estimate_follows_the_seed_rule_in_closed_form(monkeypatch):
     assert 0 < est["bound_rel"]["mu_nu_90_muB"] < 0.01
 
 
-@pytest.mark.parametrize("row", ["texono-ge", "texono-csi", "sm-1percent"])
+@pytest.mark.parametrize("row", ["texono-csi", "sm-1percent"])
 def test_rpa_column_estimate_only_where_columns_serve(row):
-    # texono-ge: window 12-60 keV, beyond the last Ge column (11.4 keV); CsI: no columns;
-    # sm-1percent: not a likelihood row (it has the RPA bound itself)
+    # CsI: no columns (a compound of Cs and I, which have none packaged); sm-1percent: not a
+    # likelihood row (it has the RPA bound itself)
     assert S.rpa_column_estimate(row) is None
+
+
+def test_rpa_column_estimate_takes_only_the_columns_inside_the_window():
+    # TEXONO 1 kg Ge: window 12-60 keV holds the 20.5 keV column only, not the 11.4 keV one
+    # just below its threshold; for GEMMA (2.8-60 keV) the 3.05, 11.4 and 20.5 keV columns
+    for row, inside in (("texono-ge", [20.490098782]), ("gemma", [3.04549604, 11.409463268, 20.490098782])):
+        assert S.rpa_column_estimate(row)["columns_keV"] == pytest.approx(inside, rel=1e-9)

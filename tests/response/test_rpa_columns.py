@@ -53,7 +53,7 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
     tests/continuum/test_rpa_finite_q.py); the columns' spline in ln q adds 4e-6 (the same
     spline on the frozen-core table against the frozen-core photoionization). Measured:
     Ge 5.1e-6 (67.3 eV), 1.9e-6 (81.4 eV), 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV), 1.4e-4 (970.3 eV), 6.0e-5
-    (1483.8 eV), 7.7e-5 (3045.5 eV) and 4.0e-5 (11409.5 eV, just above the K edge); Xe 7.1e-7
+    (1483.8 eV), 7.7e-5 (3045.5 eV), 4.0e-5 (11409.5 eV, just above the K edge) and 1.3e-4 (20490.1 eV); Xe 7.1e-7
     (115.4 eV), 1.3e-4 (301.0 eV), 1.6e-4 (951.0 eV), 7.6e-5 (1690.4 eV), 2.8e-4 (3004.9 eV)
     and 1.9e-4 (5619.5 eV, just above the L edges)."""
     atom = nuatom.atom(element)
@@ -86,6 +86,7 @@ RATIOS = {
     ("Ge", 1483.8): {"weak": 0.98241, "nmm": 0.97519, "millicharge": 0.99712, "epa_share": 0.78654},
     ("Ge", 3045.5): {"weak": 0.99861, "nmm": 1.00039, "millicharge": 1.05758, "epa_share": 0.66755},
     ("Ge", 11409.5): {"weak": 0.99687, "nmm": 0.99645, "millicharge": 0.98592, "epa_share": 0.65905},
+    ("Ge", 20490.1): {"weak": 0.99963, "nmm": 0.99979, "millicharge": 1.00744, "epa_share": 0.43558},
     ("Xe", 115.4): {"weak": 1.04465, "nmm": 1.34096, "millicharge": 5.66645, "epa_share": 0.78520},
     ("Xe", 301.0): {"weak": 0.98140, "nmm": 0.98055, "millicharge": 1.16184, "epa_share": 0.70094},
     ("Xe", 951.0): {"weak": 0.98100, "nmm": 0.96314, "millicharge": 1.02163, "epa_share": 0.80628},
