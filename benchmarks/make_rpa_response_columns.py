@@ -27,6 +27,13 @@ A T value within 0.1 % of a table node takes that node (so the printed node valu
 one decimal, can be given) and its frozen-core column; any other T computes its frozen-core
 column with :func:`nuatom.response.tabulate` and the reference table's options (about half a
 minute), and the metadata key ``rpa_column_base`` says which. One JSON line per column is printed as it finishes.
+
+Columns are added to the package with ``--merge``: it computes nothing, checks that the run's
+engine revision and J_max are the packaged file's, and merges its columns into
+``nuatom/data/response/rpa/{element}.npz`` (or ``--into PATH``), keeping the packaged columns
+it does not replace::
+
+    python benchmarks/make_rpa_response_columns.py Xe --merge /tmp/nuatom-rpa-columns/Xe_rpa_columns.npz
 """
 from __future__ import annotations
 
@@ -48,6 +55,7 @@ from nuatom.response.tables import ENGINE_REVISION, ResponseTable
 from nuatom.units import HARTREE_KEV, kev_to_hartree, q_kev_to_au
 
 OUT = pathlib.Path("/tmp/nuatom-rpa-columns")
+PACKAGED = pathlib.Path(nuatom.__file__).parent / "data" / "response" / "rpa"
 
 
 def correction_column(element: str, T_keV: float, q_keV: np.ndarray, J_max: int) -> dict:
@@ -99,14 +107,26 @@ def rpa_column(element: str, T_keV: float, J_max: int) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("element")
-    parser.add_argument("T_eV", help="comma-separated energy transfers (eV); a value within 0.1 %% of a "
+    parser.add_argument("T_eV", nargs="?", help="comma-separated energy transfers (eV); a value within 0.1 %% of a "
                                      "table node takes that node's frozen-core column, any other value "
                                      "computes its own")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--J-max", type=int, default=3)
     parser.add_argument("--out", type=pathlib.Path, default=OUT)
+    parser.add_argument("--merge", type=pathlib.Path, metavar="SRC",
+                        help="merge the columns of a finished run (SRC) into the packaged file; computes nothing")
+    parser.add_argument("--into", type=pathlib.Path, default=None,
+                        help="the file --merge writes (default: the packaged nuatom/data/response/rpa/ELEMENT.npz)")
     args = parser.parse_args(argv)
     dhf = reference_table(args.element)
+    if args.merge is not None:
+        into = args.into or PACKAGED / f"{args.element}.npz"
+        merged = merge_columns(args.merge, into, args.element, dhf)
+        print(json.dumps({"element": args.element, "into": str(into),
+                          "T_eV": [round(t * 1e3, 2) for t in merged.T_keV]}))
+        return 0
+    if args.T_eV is None:
+        parser.error("T_eV is required unless --merge is given")
     requested = sorted({float(x) * 1e-3 for x in args.T_eV.split(",")})
     if any(not (t > 0) for t in requested):
         parser.error("T_eV: every energy transfer must be > 0")
@@ -129,15 +149,9 @@ def save_columns(path: pathlib.Path, element: str, columns: dict, dhf: ResponseT
     columns = dict(columns)
     if path.exists():
         # keep the columns of earlier runs that this run did not recompute
-        old = ResponseTable.load(path)
-        bases = old.metadata.get("rpa_column_base", ["reference-table node"] * old.T_keV.size)
-        for n, t in enumerate(old.T_keV):
-            if not any(abs(t - k) <= 1e-3 * t for k in columns):
-                columns[round(float(t), 9)] = {
-                    "T_keV": float(t), "sums": old.sums_per_keV[0, :, n, :],
-                    "kappa_max": int(old.kappa_max[0, n]), "J_max": int(old.J_max[0, n]),
-                    "converged": bool(old.converged[0, n]), "base": bases[n],
-                    "seconds": float(old.metadata["rpa_column_seconds"][n])}
+        for key, col in _columns_of(ResponseTable.load(path)).items():
+            if not any(abs(col["T_keV"] - k) <= 1e-3 * col["T_keV"] for k in columns):
+                columns[key] = col
     order = sorted(columns)
     cols = [columns[k] for k in order]
     metadata = dict(dhf.metadata)
@@ -156,6 +170,29 @@ def save_columns(path: pathlib.Path, element: str, columns: dict, dhf: ResponseT
         kappa_max=np.array([[c["kappa_max"] for c in cols]]), J_max=np.array([[c["J_max"] for c in cols]]),
         converged=np.array([[c["converged"] for c in cols]]), metadata=metadata)
     table.save(path)
+
+
+def _columns_of(table: ResponseTable) -> dict:
+    bases = table.metadata.get("rpa_column_base", ["reference-table node"] * table.T_keV.size)
+    return {round(float(t), 9): {
+        "T_keV": float(t), "sums": table.sums_per_keV[0, :, n, :], "kappa_max": int(table.kappa_max[0, n]),
+        "J_max": int(table.J_max[0, n]), "converged": bool(table.converged[0, n]), "base": bases[n],
+        "seconds": float(table.metadata["rpa_column_seconds"][n])} for n, t in enumerate(table.T_keV)}
+
+
+def merge_columns(src: pathlib.Path, into: pathlib.Path, element: str, dhf: ResponseTable) -> ResponseTable:
+    """Merge the columns of the run ``src`` into the file ``into`` (:func:`save_columns`),
+    refusing a run of another engine revision or J_max than the file's; returns the result."""
+    new = ResponseTable.load(src)
+    J_max = int(new.metadata["rpa_J_max"])
+    if into.exists():
+        old = ResponseTable.load(into)
+        for key in ("rpa_engine_revision", "rpa_J_max"):
+            if new.metadata[key] != old.metadata[key]:
+                raise ValueError(f"{src}: {key} = {new.metadata[key]}, but {into} has {old.metadata[key]}; "
+                                 "columns of different engines are not merged")
+    save_columns(into, element, _columns_of(new), dhf, J_max)
+    return ResponseTable.load(into)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
     spline on the frozen-core table against the frozen-core photoionization). Measured:
     Ge 5.1e-6 (67.3 eV), 1.9e-6 (81.4 eV), 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV), 1.4e-4 (970.3 eV), 6.0e-5
     (1483.8 eV), 7.7e-5 (3045.5 eV), 4.0e-5 (11409.5 eV, just above the K edge) and 1.3e-4 (20490.1 eV); Xe 7.1e-7
-    (115.4 eV), 1.3e-4 (301.0 eV), 1.6e-4 (951.0 eV), 7.6e-5 (1690.4 eV), 2.8e-4 (3004.9 eV)
+    (115.4 eV), 1.3e-4 (301.0 eV), 7.1e-5 (535.0 eV), 1.6e-4 (951.0 eV), 7.6e-5 (1690.4 eV), 2.8e-4 (3004.9 eV)
     and 1.9e-4 (5619.5 eV, just above the L edges)."""
     atom = nuatom.atom(element)
     rpa = rpa_reference_columns(element)
@@ -64,6 +64,45 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
         R1122 = resp.evaluate(T, [T])["V"]["R1122"][0]
         sigma = 2 * np.pi**2 * u.ALPHA * R1122 / T * u.HBARC_KEV_CM_SQ / u.BARN_CM2
         assert sigma == pytest.approx(sigma_photo, rel=1e-3), (element, T)
+
+
+def _generator():
+    import importlib.util
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "make_rpa_response_columns.py"
+    spec = importlib.util.spec_from_file_location("make_rpa_response_columns", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generator_merge_keeps_packaged_columns_and_refuses_other_engines(tmp_path):
+    """``make_rpa_response_columns.py --merge`` (how columns enter the package): merging a
+    run's column into a copy of the packaged file replaces that column only, bit for bit, and
+    a run of another engine revision is refused."""
+    from nuatom.response.tables import ResponseTable
+    gen = _generator()
+    packaged = rpa_reference_columns("Xe")
+    into = tmp_path / "Xe.npz"
+    packaged.save(into)
+    run = tmp_path / "run.npz"
+    # a "run" holding one packaged column, its sums changed so the merge is visible
+    n = 2
+    cols = {k: v for k, v in gen._columns_of(packaged).items() if abs(v["T_keV"] - packaged.T_keV[n]) < 1e-12}
+    (col,) = cols.values()
+    col["sums"] = 2.0 * col["sums"]
+    gen.save_columns(run, "Xe", cols, reference_table("Xe"), 3)
+    assert gen.main(["Xe", "--merge", str(run), "--into", str(into)]) == 0
+    merged = ResponseTable.load(into)
+    np.testing.assert_array_equal(merged.T_keV, packaged.T_keV)
+    for m in range(packaged.T_keV.size):
+        factor = 2.0 if m == n else 1.0
+        np.testing.assert_array_equal(merged.sums_per_keV[0, :, m], factor * packaged.sums_per_keV[0, :, m])
+    other = ResponseTable.load(run)
+    other.metadata["rpa_engine_revision"] = ENGINE_REVISION + 1
+    other.save(run)
+    with pytest.raises(ValueError, match="rpa_engine_revision"):
+        gen.main(["Xe", "--merge", str(run), "--into", str(into)])
 
 
 def test_rpa_columns_reject_unknown_elements():
@@ -89,6 +128,7 @@ RATIOS = {
     ("Ge", 20490.1): {"weak": 0.99963, "nmm": 0.99979, "millicharge": 1.00744, "epa_share": 0.43558},
     ("Xe", 115.4): {"weak": 1.04465, "nmm": 1.34096, "millicharge": 5.66645, "epa_share": 0.78520},
     ("Xe", 301.0): {"weak": 0.98140, "nmm": 0.98055, "millicharge": 1.16184, "epa_share": 0.70094},
+    ("Xe", 535.0): {"weak": 0.98887, "nmm": 0.98637, "millicharge": 1.11081, "epa_share": 0.70857},
     ("Xe", 951.0): {"weak": 0.98100, "nmm": 0.96314, "millicharge": 1.02163, "epa_share": 0.80628},
     ("Xe", 1690.4): {"weak": 0.99314, "nmm": 0.99534, "millicharge": 1.08595, "epa_share": 0.76016},
     ("Xe", 3004.9): {"weak": 0.99780, "nmm": 0.99921, "millicharge": 1.06382, "epa_share": 0.66432},
