@@ -36,6 +36,30 @@ iterations, each applying the induced potential of every channel pair (about 950
 open channel once. At 100 eV, the steady 4.0 s are: induced potential 1.1 s, Green's
 functions of the closed channels 1.2 s (the 1s channels run on grids refined 18 times: 30 %
 of the points), static exchange 0.5 s, GMRES's own work 0.3 s.
+
+Measured again 2026-12-06 (Xe, velocity gauge, all shells, the fastest of three solves in one
+process; "before" is commit 78a22a7, "after" the next commit, run one after the other on the
+otherwise idle machine, whose timings scatter by up to 40 % between repeats). The next commit
+applies the closed channels' Green's functions with the vectorized quadrature
+(``GreenFunction(vectorized=True)``: 2.2x on that kernel, equal to rounding, 8e-15), batches the
+four Y^k of each induced-potential density pair (``coulomb._yk_rows``, bit for bit), takes the
+static-exchange pairs on float views (no complex product of a real potential), and vectorizes
+the refined-grid interpolation of the sources (bit for bit). Cross sections equal to all ten
+printed digits:
+
+=========  ==========  ===============  ===============  ================  =============
+ ω (eV)    iterations  RRPA before (s)  RRPA after (s)   DHF E1 after (s)  RPA/DHF after
+=========  ==========  ===============  ===============  ================  =============
+   80          18           7.28             5.50           0.112              49
+  100          14           5.11             4.05           0.131              31
+  300          10           5.17             3.87           0.211              18
+ 1000          11          10.47             6.46           0.52               12
+=========  ==========  ===============  ===============  ================  =============
+
+So 1.3-1.6x, and the goal (5x DHF) is still missed by 2.5-10x. At 100 eV (cProfile, 6.6 s with
+its overhead) the induced potential is now 1.9 s (of which the induced-exchange Y^k about half
+and the static-exchange pairs a quarter), the channels' exchange 0.75 s, the Green's functions
+0.46 s, the source interpolation 0.6 s before its vectorization, GMRES's own work 0.4 s.
 """
 import sys, time, json
 import numpy as np

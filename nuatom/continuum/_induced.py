@@ -24,7 +24,7 @@ import numpy as np
 
 from nuatom.numerics.jit import kernel
 from nuatom.numerics.grid import CUMULATIVE_STENCIL
-from nuatom.structure.coulomb import K_TABLE_MAX, _power_table, _yk_kernel
+from nuatom.structure.coulomb import K_TABLE_MAX, _power_table, _yk_kernel, _yk_rows
 
 __all__ = ["InducedTables", "induced_tables", "induced_potentials"]
 
@@ -120,6 +120,38 @@ def _yk_of_complex_density(uP_b, uQ_b, zp, zq, c2, m, rk_row, rk1_row, drdt, h, 
 
 
 @kernel
+def _yk_of_both_signs(uP_b, uQ_b, Zj, c2, m, k, rk, rk1, drdt, h, rows, shifts, stencil, rho4, ks4, rho_of4, out):
+    """``out[col, s, :]``: :func:`_yk_of_complex_density` of the transition densities
+    :math:`u_b z_{j,s}` of both signs ``s`` (``Zj = Z[j]``), the four real densities (sign
+    by real and imaginary part) in one :func:`~nuatom.structure.coulomb._yk_rows` call, so
+    their running sums overlap; the same numbers bit for bit. ``rho4`` (4 x nb), ``ks4``,
+    ``rho_of4``: work space."""
+    for s in range(2):
+        zp = Zj[s, 0]
+        zq = Zj[s, 1]
+        re = rho4[2 * s]
+        im = rho4[2 * s + 1]
+        for r in range(m):
+            re[r] = uP_b[r] * zp[r].real + c2 * uQ_b[r] * zq[r].real
+        for r in range(m):
+            im[r] = uP_b[r] * zp[r].imag + c2 * uQ_b[r] * zq[r].imag
+    for d in range(4):
+        ks4[d] = k
+        rho_of4[d] = d
+    Y = _yk_rows(rk, rk1, ks4, 0, m, drdt, rho4, rho_of4, h, rows, shifts, stencil)
+    rk1_row = rk1[k]
+    nb = out.shape[2]
+    for s in range(2):
+        for col in range(2):
+            y = Y[2 * s + col]
+            o = out[col, s]
+            o[:m] = y
+            tail = y[m - 1] / rk1_row[m - 1]
+            for r in range(m, nb):
+                o[r] = tail * rk1_row[r]
+
+
+@kernel
 def _induced_kernel(Z, uP, uQ, ext, c2, nb, rk, rk1, drdt, h, rows, shifts, stencil, orb_of, J,
                     dir_i, dir_j, dir_same, dir_other, pair_i, pair_j, pair_W,
                     x2_orbital, x2_channel, x2_k, grp_target, grp_orbital, grp_ptr, grp_key, grp_coef):
@@ -132,16 +164,15 @@ def _induced_kernel(Z, uP, uQ, ext, c2, nb, rk, rk1, drdt, h, rows, shifts, sten
     :math:`Y^k(r_e)(r_e/r)^{k+1}` (:func:`_yk_of_density`)."""
     nch, _, _, n = Z.shape
     V = np.zeros(Z.shape, dtype=np.complex128)
-    rho = np.empty(nb)
     # direct: Y^J of every channel's transition density
+    rho4 = np.empty((4, nb))
+    ks4 = np.empty(4, dtype=np.int64)
+    rho_of4 = np.empty(4, dtype=np.int64)
     ydir = np.empty((2, nch, 2, nb))
     for j in range(nch):
         b = orb_of[j]
-        for s in range(2):
-            zp = Z[j, s, 0]
-            zq = Z[j, s, 1]
-            _yk_of_complex_density(uP[b], uQ[b], zp, zq, c2, ext[b], rk[J], rk1[J], drdt, h, rows, shifts,
-                                   stencil, rho, ydir[0, j, s], ydir[1, j, s])
+        _yk_of_both_signs(uP[b], uQ[b], Z[j], c2, ext[b], J, rk, rk1, drdt, h, rows, shifts, stencil, rho4, ks4,
+                          rho_of4, ydir[:, j])
     pot = np.zeros((2, nch, 2, nb))
     for t in range(dir_i.shape[0]):
         i = dir_i[t]
@@ -159,17 +190,22 @@ def _induced_kernel(Z, uP, uQ, ext, c2, nb, rk, rk1, drdt, h, rows, shifts, sten
                 y = complex(pot[0, i, s, r], pot[1, i, s, r])
                 vp[r] += uP[a, r] * y
                 vq[r] += uQ[a, r] * y
-    # static exchange pairs (and open-shell self terms) on the whole grid
+    # static exchange pairs (and open-shell self terms) on the whole grid. A real potential
+    # times a complex orbital, on the float views of both (real and imaginary parts
+    # interleaved): a complex product would promote w to complex and spend four
+    # multiplications where two are needed (the same values: w * z.real - 0 * z.imag)
+    Vf = V.reshape(nch * 4, n).view(np.float64)
+    Zf = Z.reshape(nch * 4, n).view(np.float64)
     for p in range(pair_i.shape[0]):
         i = pair_i[p]
         j = pair_j[p]
         w = pair_W[p]
-        for s in range(2):
-            for comp in range(2):
-                v = V[i, s, comp]
-                z = Z[j, s, comp]
-                for r in range(n):
-                    v[r] += w[r] * z[r]
+        for sc in range(4):
+            v = Vf[4 * i + sc]
+            z = Zf[4 * j + sc]
+            for r in range(n):
+                v[2 * r] += w[r] * z[2 * r]
+                v[2 * r + 1] += w[r] * z[2 * r + 1]
     # induced exchange: Y^k(u_a z_{j,s'}) once per (a, j, k, s'), then grouped sums
     nkey = x2_orbital.shape[0]
     yx = np.empty((2, nkey, 2, nb))
@@ -177,11 +213,8 @@ def _induced_kernel(Z, uP, uQ, ext, c2, nb, rk, rk1, drdt, h, rows, shifts, sten
         a = x2_orbital[key]
         j = x2_channel[key]
         k = x2_k[key]
-        for s in range(2):
-            zp = Z[j, s, 0]
-            zq = Z[j, s, 1]
-            _yk_of_complex_density(uP[a], uQ[a], zp, zq, c2, ext[a], rk[k], rk1[k], drdt, h, rows, shifts,
-                                   stencil, rho, yx[0, key, s], yx[1, key, s])
+        _yk_of_both_signs(uP[a], uQ[a], Z[j], c2, ext[a], k, rk, rk1, drdt, h, rows, shifts, stencil, rho4, ks4,
+                          rho_of4, yx[:, key])
     acc = np.empty((2, nb))
     for g in range(grp_target.shape[0]):
         i = grp_target[g]

@@ -536,7 +536,8 @@ class _BoundGreen:
     """Decaying local Green's function (:class:`nuatom.structure.dirac.GreenFunction`), complex sources."""
 
     def __init__(self, grid, V, kappa, energy, inv_c2, charge_at_origin):
-        self.g = GreenFunction(grid, LocalPotential(V, charge_at_origin), kappa, energy, inv_c2)
+        # vectorized: applied at every GMRES iteration, where the sliding quadrature set the pace
+        self.g = GreenFunction(grid, LocalPotential(V, charge_at_origin), kappa, energy, inv_c2, vectorized=True)
 
     def apply(self, sP, sQ):
         return self.g.apply(np.asarray(sP, dtype=complex), np.asarray(sQ, dtype=complex))

@@ -54,6 +54,79 @@ def _yk_kernel(rk, rk1inv, drdt, rho, h, rows, shifts, stencil):
 
 
 @kernel
+def _yk_rows(rk_table, rk1inv_table, ks, s, m, drdt, rhos, rho_of, h, rows, shifts, stencil):
+    """``Y[d] = Y^{ks[d]}`` of the density ``rhos[rho_of[d]]`` on the grid points ``[s, m)``
+    (each density given there, indexed from 0), for every row ``d``: the arithmetic of
+    :func:`_yk_kernel`, bit for bit, with the running sums of all rows advanced together.
+    One Y^k has two dependent chains of additions (the inner and the outer integral), too
+    few to keep the adder busy; four in flight overlap (the RRPA's induced potentials take
+    four densities per multipole: two signs of omega, real and imaginary parts)."""
+    nrow = ks.shape[0]
+    n = m - s
+    Y = np.zeros((nrow, n))
+    if n < 2:
+        return Y
+    # sums[2d] and sums[2d + 1]: the interval integrals of row d's inner and (reversed) outer
+    # integrand, then, in place, their running sums (entry i: the integral to node i + 1)
+    sums = np.empty((2 * nrow, n - 1))
+    g_in = np.empty(n)
+    g_out = np.empty(n)
+    jac = drdt[s:m]
+    for d in range(nrow):
+        rk = rk_table[ks[d], s:m]
+        rk1inv = rk1inv_table[ks[d], s:m]
+        rho = rhos[rho_of[d]]
+        for i in range(n):
+            g_in[i] = rk[i] * rho[i] * jac[i]
+            g_out[n - 1 - i] = rho[i] * rk1inv[i] * jac[i]
+        _interval_integrals(g_in, h, rows, shifts, stencil, sums[2 * d])
+        _interval_integrals(g_out, h, rows, shifts, stencil, sums[2 * d + 1])
+    c = 0
+    while c < 2 * nrow:
+        if c + 4 <= 2 * nrow:
+            s0 = sums[c]
+            s1 = sums[c + 1]
+            s2 = sums[c + 2]
+            s3 = sums[c + 3]
+            x0 = 0.0
+            x1 = 0.0
+            x2 = 0.0
+            x3 = 0.0
+            for i in range(n - 1):
+                x0 += s0[i]
+                x1 += s1[i]
+                x2 += s2[i]
+                x3 += s3[i]
+                s0[i] = x0
+                s1[i] = x1
+                s2[i] = x2
+                s3[i] = x3
+            c += 4
+        else:
+            s0 = sums[c]
+            s1 = sums[c + 1]
+            x0 = 0.0
+            x1 = 0.0
+            for i in range(n - 1):
+                x0 += s0[i]
+                x1 += s1[i]
+                s0[i] = x0
+                s1[i] = x1
+            c += 2
+    for d in range(nrow):
+        rk = rk_table[ks[d], s:m]
+        rk1inv = rk1inv_table[ks[d], s:m]
+        inner = sums[2 * d]
+        outer = sums[2 * d + 1]
+        y = Y[d]
+        y[0] = 0.0 * rk1inv[0] + rk[0] * outer[n - 2]
+        for i in range(1, n - 1):
+            y[i] = inner[i - 1] * rk1inv[i] + rk[i] * outer[n - 2 - i]
+        y[n - 1] = inner[n - 2] * rk1inv[n - 1] + rk[n - 1] * 0.0
+    return Y
+
+
+@kernel
 def _yk_damped_kernel(logr, drdt, rho, k, h, rows, shifts, stencil):
     """Y^k for high multipoles, where r^k and r^-(k+1) leave the floating-point range.
 
@@ -182,7 +255,9 @@ def _exchange_kernel(rk_table, rk1inv_table, r, logr, drdt, orbP, orbQ, b_index,
     outQ = np.zeros(n)
     nt = b_index.shape[0]
     ysum = np.zeros(n)
-    rho = np.empty(n)
+    rho_rows = np.empty((1, n))
+    rho = rho_rows[0]
+    y_tab = np.empty((0, 0))
     t = 0
     while t < nt:
         b = b_index[t]
@@ -209,12 +284,19 @@ def _exchange_kernel(rk_table, rk1inv_table, r, logr, drdt, orbP, orbQ, b_index,
             rho[j] = ob_p[j] * v_p[j] + inv_c2 * ob_q[j] * v_q[j]
         ysum[:m] = 0.0
         ys = ysum[s:m]
+        # the multipoles within the power tables come first (terms sorted by k): their Y^k in
+        # one _yk_rows call, whose running sums overlap
+        t_tab = t
+        while t_tab < t_end and k_values[t_tab] < rk_table.shape[0]:
+            t_tab += 1
+        if t_tab > t:
+            y_tab = _yk_rows(rk_table, rk1inv_table, k_values[t:t_tab], s, m, drdt, rho_rows,
+                             np.zeros(t_tab - t, dtype=np.int64), h, rows, shifts, stencil)
         for tt in range(t, t_end):
             k = k_values[tt]
             c = coefs[tt]
             if k < rk_table.shape[0]:
-                y = _yk_kernel(rk_table[k, s:m], rk1inv_table[k, s:m], drdt[s:m], rho[:m - s], h,
-                               rows, shifts, stencil)
+                y = y_tab[tt - t]
                 y0 = y[0] / rk_table[k, s]
                 for i in range(s):
                     ysum[i] += c * y0 * rk_table[k, i]

@@ -312,6 +312,31 @@ def test_germanium_aoc_rpa_gauge_invariance():
     assert row[header.index("total_length_barn")] == pytest.approx(ln.sigma_au * BOHR_CM**2 / BARN_CM2, rel=1e-6)
 
 
+def test_induced_yk_of_both_signs_is_the_one_density_form_bit_for_bit():
+    """_yk_of_both_signs (the four real densities of a channel pair, sign by real and
+    imaginary part, in one batched Y^k) against _yk_of_complex_density called per sign, on a
+    cut orbital with its multipole tail: equal to the bit, as the batching reorders nothing
+    within one density's sums."""
+    from nuatom.continuum import _induced
+    from nuatom.numerics.grid import CUMULATIVE_STENCIL
+    from nuatom.structure.coulomb import _power_table
+    g = nuatom.atom("Ne").grid
+    nb, m, k = len(g.r) - 40, len(g.r) - 300, 2
+    rng = np.random.default_rng(3)
+    uP, uQ = rng.normal(size=nb), rng.normal(size=nb)
+    Zj = rng.normal(size=(2, 2, nb)) + 1j * rng.normal(size=(2, 2, nb))
+    rk, rk1 = _power_table(g, 4)
+    out = np.empty((2, 2, nb))
+    _induced._yk_of_both_signs(uP, uQ, Zj, 1e-4, m, k, rk, rk1, g.drdt, g.h, g._rows, g._shifts,
+                               CUMULATIVE_STENCIL, np.empty((4, nb)), np.empty(4, dtype=np.int64),
+                               np.empty(4, dtype=np.int64), out)
+    for s in range(2):
+        re, im = np.empty(nb), np.empty(nb)
+        _induced._yk_of_complex_density(uP, uQ, Zj[s, 0], Zj[s, 1], 1e-4, m, rk[k], rk1[k], g.drdt, g.h, g._rows,
+                                        g._shifts, CUMULATIVE_STENCIL, np.empty(nb), re, im)
+        assert np.array_equal(out[0, s], re) and np.array_equal(out[1, s], im)
+
+
 @pytest.mark.parametrize("element, J, kind, q_au", [("Ne", 1, "E", None), ("Ne", 2, "C", 1.5),
                                                     ("Ge", 1, "E", None), ("Ge", 1, "M", 0.7)])
 def test_compiled_induced_potential_equals_the_reference(element, J, kind, q_au):
