@@ -52,7 +52,8 @@ def test_rpa_columns_reproduce_rrpa_photoionization(element):
     default step_limit, 1e-3 (measured on Ne between step_limit 0.1 and 0.025,
     tests/continuum/test_rpa_finite_q.py); the columns' spline in ln q adds 4e-6 (the same
     spline on the frozen-core table against the frozen-core photoionization). Measured:
-    Ge 5.1e-6 (67.3 eV), 1.9e-6 (81.4 eV), 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 1.7e-5 (309.2 eV), 1.4e-4 (970.3 eV), 6.0e-5
+    Ge 5.1e-6 (67.3 eV), 1.9e-6 (81.4 eV), 6.9e-7 (98.5 eV), 5.4e-7 (100 eV), 2.5e-6 (205.7 eV), 1.7e-5 (309.2 eV),
+    9.0e-5 (452.7 eV), 1.4e-4 (970.3 eV), 6.0e-5
     (1483.8 eV), 7.7e-5 (3045.5 eV), 4.0e-5 (11409.5 eV, just above the K edge) and 1.3e-4 (20490.1 eV); Xe 7.1e-7
     (115.4 eV), 1.3e-4 (301.0 eV), 7.1e-5 (535.0 eV), 1.6e-4 (951.0 eV), 7.6e-5 (1690.4 eV), 2.8e-4 (3004.9 eV)
     and 1.9e-4 (5619.5 eV, just above the L edges)."""
@@ -120,7 +121,9 @@ RATIOS = {
     ("Ge", 67.3): {"weak": 0.89541, "nmm": 0.81522, "millicharge": 0.81564, "epa_share": 0.76078},
     ("Ge", 81.4): {"weak": 0.90503, "nmm": 0.81831, "millicharge": 0.79707, "epa_share": 0.77496},
     ("Ge", 98.5): {"weak": 0.91469, "nmm": 0.82458, "millicharge": 0.81536, "epa_share": 0.78204},
+    ("Ge", 205.7): {"weak": 0.93917, "nmm": 0.91040, "millicharge": 1.06805, "epa_share": 0.77819},
     ("Ge", 309.2): {"weak": 0.97752, "nmm": 0.97691, "millicharge": 1.13774, "epa_share": 0.75936},
+    ("Ge", 452.7): {"weak": 0.99019, "nmm": 0.99553, "millicharge": 1.13741, "epa_share": 0.73414},
     ("Ge", 970.3): {"weak": 0.99506, "nmm": 0.99140, "millicharge": 1.04148, "epa_share": 0.62870},
     ("Ge", 1483.8): {"weak": 0.98241, "nmm": 0.97519, "millicharge": 0.99712, "epa_share": 0.78654},
     ("Ge", 3045.5): {"weak": 0.99861, "nmm": 1.00039, "millicharge": 1.05758, "epa_share": 0.66755},
