@@ -38,8 +38,8 @@ functions of the closed channels 1.2 s (the 1s channels run on grids refined 18 
 of the points), static exchange 0.5 s, GMRES's own work 0.3 s.
 
 Measured again 2026-12-06 (Xe, velocity gauge, all shells, the fastest of three solves in one
-process; "before" is commit 78a22a7, "after" the next commit, run one after the other on the
-otherwise idle machine, whose timings scatter by up to 40 % between repeats). The next commit
+process; "before" is commit 78a22a7, "after" commit 770453a, run one after the other on the
+otherwise idle machine, whose timings scatter by up to 40 % between repeats). Commit 770453a
 applies the closed channels' Green's functions with the vectorized quadrature
 (``GreenFunction(vectorized=True)``: 2.2x on that kernel, equal to rounding, 8e-15), batches the
 four Y^k of each induced-potential density pair (``coulomb._yk_rows``, bit for bit), takes the

@@ -38,7 +38,7 @@ dressed-final-state solves (about 10 per solve), and it no longer grows with the
 momenta.
 
 Measured (2026-12-06) on a whole column, Ge at 98.5 eV (``make_rpa_response_columns.py Ge 98.5
---workers 1``), commit 78a22a7 and the next one run side by side, one core each: 511.8 s before,
+--workers 1``), commits 78a22a7 and 770453a run side by side, one core each: 511.8 s before,
 460.4 s after (vectorized Green's functions of the closed channels, batched Y^k of the induced
 potentials, see ``bench_rpa.py``); the column's sums agree to 1.1e-15 of each sum's largest value.
 

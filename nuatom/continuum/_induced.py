@@ -110,7 +110,8 @@ def _yk_of_density(rk_row, rk1_row, drdt, rho, m, h, rows, shifts, stencil, out)
 def _yk_of_complex_density(uP_b, uQ_b, zp, zq, c2, m, rk_row, rk1_row, drdt, h, rows, shifts, stencil, rho,
                            out_re, out_im):
     """:func:`_yk_of_density` of the real and the imaginary part of the transition density
-    :math:`u_{b,P}z_P + c^{-2}u_{b,Q}z_Q` (``rho``: work space)."""
+    :math:`u_{b,P}z_P + c^{-2}u_{b,Q}z_Q` (``rho``: work space). The kernel uses the batched
+    :func:`_yk_of_both_signs`; this one-density form is its plain reference in the tests."""
     for r in range(m):
         rho[r] = uP_b[r] * zp[r].real + c2 * uQ_b[r] * zq[r].real
     _yk_of_density(rk_row, rk1_row, drdt, rho, m, h, rows, shifts, stencil, out_re)
