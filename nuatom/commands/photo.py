@@ -18,6 +18,8 @@ def add_arguments(p) -> None:
                         "frozen-core) or frozen-core Dirac-Hartree-Fock (all multipoles)")
     p.add_argument("--gauge", choices=("velocity", "length"), default="velocity")
     p.add_argument("--no-hole", action="store_true", help="continuum in the neutral-atom field (V^N)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="with --method rpa: do not read or write the disk cache")
     add_structure_arguments(p)
 
 
@@ -31,6 +33,7 @@ def run(args) -> dict:
     if args.no_hole and args.method == "rpa":
         raise ValueError("--no-hole: only with --method dhf (RPA polarises every subshell in the "
                          "field of the ion)")
+    extra = {"cache": not args.no_cache} if args.method == "rpa" else {}
     result = photoionization(atom, args.omega, method=args.method, gauge=args.gauge,
-                             hole=not args.no_hole)
+                             hole=not args.no_hole, **extra)
     return {**result.to_dict(), "method": args.method}

@@ -30,6 +30,8 @@ limit in which textbook dipole formulas (e.g. Stobbe's for hydrogen) hold.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import math
 from dataclasses import dataclass, field
 from typing import Literal
@@ -43,10 +45,18 @@ from nuatom.units import ALPHA, BARN_CM2, BOHR_CM, C_AU, kev_to_hartree
 from nuatom._validate import choice, continuum_energy, positive_array
 from nuatom.continuum import rpa
 from nuatom.continuum.results import PhotoResult
+from nuatom import cache as _cache
+from nuatom.structure.hf import SCF_REVISION
 
 __all__ = ["PhotoResult", "photoionization", "subshell_cross_section_au", "METHODS"]
 
 J_STALL = 2
+#: Revision of the RRPA photoionization numerics, part of the disk-cache key of
+#: ``photoionization(method="rpa")`` results: raise it with any change of the RRPA solve or
+#: the continuum solver that moves a cross section, so that no stale entry is read.
+RPA_PHOTO_REVISION = 1
+#: Disk-cache kind of ``photoionization(method="rpa")`` results.
+RPA_PHOTO_CACHE_KIND = "photo-rpa"
 #: Photoionization methods: frozen-core Dirac–Hartree–Fock, and the relativistic RPA.
 METHODS = ("dhf", "rpa")
 
@@ -143,7 +153,7 @@ def photoionization(atom, omega_keV, *, method: Literal["dhf", "rpa"] = "rpa", s
                     options: ContinuumOptions = ContinuumOptions(),
                     only_e1: bool = False, long_wavelength: bool = False,
                     executor=None, rpa_options: "rpa.RPAOptions | None" = None,
-                    nondipole: bool = True) -> PhotoResult:
+                    nondipole: bool = True, cache: bool = True) -> PhotoResult:
     """Photoionization cross section of ``atom`` (an :class:`~nuatom.structure.atoms.Atom`).
 
     Parameters
@@ -187,6 +197,10 @@ def photoionization(atom, omega_keV, *, method: Literal["dhf", "rpa"] = "rpa", s
         subshell, so that the total is comparable with measured photoabsorption. It is
         < 1e-3 of the total below 1 keV and a few per cent at 30 keV; ``False`` gives the
         RRPA dipole alone.
+    cache : bool
+        ``method='rpa'`` only: look the result up in, and store it to, the disk cache
+        (:mod:`nuatom.cache`; key: the atom, every energy, gauge and option, and
+        :data:`RPA_PHOTO_REVISION`), since an RRPA solve takes seconds per energy.
 
     Returns
     -------
@@ -205,8 +219,15 @@ def photoionization(atom, omega_keV, *, method: Literal["dhf", "rpa"] = "rpa", s
         if given:
             raise ValueError(f"{', '.join(given)}: only with method='dhf' (method='rpa' polarises every "
                              "subshell in the field of the ion)")
+        rpa_opts = rpa.RPAOptions() if rpa_options is None else rpa_options
+        inputs = _rpa_cache_inputs(atom, omega, gauge, rpa_opts, options, multipole_tolerance,
+                                   long_wavelength, nondipole)
+        if cache:
+            hit = _result_from_cache(_cache.load(RPA_PHOTO_CACHE_KIND, inputs), omega, gauge)
+            if hit is not None:
+                return hit
         result = rpa.photoionization_rpa(atom, omega, gauge=gauge, long_wavelength=long_wavelength,
-                                         options=rpa.RPAOptions() if rpa_options is None else rpa_options)
+                                         options=rpa_opts)
         if nondipole:
             full = photoionization(atom, omega, method="dhf", gauge=gauge, options=options,
                                    multipole_tolerance=multipole_tolerance, long_wavelength=long_wavelength)
@@ -216,6 +237,8 @@ def photoionization(atom, omega_keV, *, method: Literal["dhf", "rpa"] = "rpa", s
                 values += full.subshells[label] - e1.subshells[label]
             result.sigma_barn = np.sum(list(result.subshells.values()), axis=0)
             result.multipoles["nondipole_dhf_barn"] = full.sigma_barn - e1.sigma_barn
+        if cache:
+            _cache.save(RPA_PHOTO_CACHE_KIND, inputs, _result_arrays(result))
         return result
     orbs = [o for o in atom.orbitals if o.occupancy > 0]
     if subshells is not None:
@@ -231,3 +254,38 @@ def photoionization(atom, omega_keV, *, method: Literal["dhf", "rpa"] = "rpa", s
         jmax[label] = js
     total = np.sum(list(per.values()), axis=0) if per else np.zeros_like(omega)
     return PhotoResult(omega, total, per, jmax, gauge)
+
+
+def _rpa_cache_inputs(atom, omega, gauge, rpa_options, options, multipole_tolerance, long_wavelength,
+                      nondipole) -> dict:
+    return {"atom": {k: repr(v) for k, v in atom.spec().items()}, "nucleus": dataclasses.asdict(atom.nucleus),
+            "omega_keV": hashlib.sha256(np.ascontiguousarray(omega, dtype=float).tobytes()).hexdigest(),
+            "n": int(omega.size), "gauge": gauge, "rpa_options": repr(rpa_options), "options": repr(options),
+            "multipole_tolerance": float(multipole_tolerance).hex(), "long_wavelength": bool(long_wavelength),
+            "nondipole": bool(nondipole), "revision": RPA_PHOTO_REVISION, "scf": SCF_REVISION}
+
+
+def _result_arrays(result: PhotoResult) -> dict:
+    arrays = {"omega_keV": result.omega_keV, "sigma_barn": result.sigma_barn,
+              "subshell_labels": np.array(list(result.subshells), dtype=str)}
+    for i, values in enumerate(result.subshells.values()):
+        arrays[f"subshell_{i}"] = values
+    for name, values in result.multipoles.items():
+        arrays[f"multipole_{name}"] = values
+    return arrays
+
+
+def _result_from_cache(hit, omega, gauge) -> PhotoResult | None:
+    """The cached result, or ``None`` if there is none or it does not fit the request."""
+    if hit is None:
+        return None
+    try:
+        if not np.array_equal(np.asarray(hit["omega_keV"], float), omega):
+            return None
+        labels = [str(x) for x in np.atleast_1d(hit["subshell_labels"])]
+        subshells = {label: np.asarray(hit[f"subshell_{i}"], float) for i, label in enumerate(labels)}
+        multipoles = {name[len("multipole_"):]: np.asarray(hit[name]) for name in hit
+                      if name.startswith("multipole_")}
+        return PhotoResult(omega.copy(), np.asarray(hit["sigma_barn"], float), subshells, multipoles, gauge)
+    except (KeyError, ValueError, TypeError):
+        return None

@@ -167,7 +167,7 @@ from nuatom.numerics.angular import allowed, allowed_kappas, multipole_parity, r
 from nuatom.structure.configuration import gamma_k, k_values
 from nuatom.continuum.solver import (MATCH_OFFSET, ContinuumOptions, ContinuumSolver, energy_normalisation_amplitude,
                         momentum_au)
-from nuatom.structure.coulomb import exchange_apply, orbital_extent, yk_from_density
+from nuatom.structure.coulomb import ExchangeOperator, orbital_extent, yk_from_density
 from nuatom.numerics.coulombwave import coulomb_fg, coulomb_fg_many, turning_point
 from nuatom.numerics.krylov import gmres
 from nuatom.structure.dirac import ConvergenceError, GreenFunction, LocalPotential
@@ -554,6 +554,7 @@ class _Channel:
     g_ortho: dict = field(default_factory=dict)    # sign -> list of G u_b
     m_inv: dict = field(default_factory=dict)      # sign -> (<u_b|G|u_b'>)^-1
     terms: dict = field(default_factory=dict)      # exchange terms K^N
+    exchange_operator: object = None               # K^N prepared (coulomb.ExchangeOperator)
     drive: dict = field(default_factory=dict)      # sign -> (sP, sQ)
 
 
@@ -667,6 +668,7 @@ class _System:
             V = pots[c.a]
             c.ortho = [i for i, o in enumerate(orbs) if o.kappa == c.kappa]
             c.terms = {}
+            c.exchange_operator = None
             exchange_electrons = self._exchange_electrons(c.a)
             for b, o in enumerate(orbs):
                 if exchange_electrons[b] == 0.0:
@@ -818,10 +820,12 @@ class _System:
     def exchange(self, c, zP, zQ):
         """:math:`K^N z` for channel ``c`` (complex)."""
         nb = self.nb
-        kr = exchange_apply(self.fine_b, self.orbPb, self.orbQb, c.terms, np.ascontiguousarray(zP.real[:nb]),
-                            np.ascontiguousarray(zQ.real[:nb]), self.c2, self.extent)
-        ki = exchange_apply(self.fine_b, self.orbPb, self.orbQb, c.terms, np.ascontiguousarray(zP.imag[:nb]),
-                            np.ascontiguousarray(zQ.imag[:nb]), self.c2, self.extent)
+        if c.exchange_operator is None:
+            c.exchange_operator = ExchangeOperator(self.fine_b, self.orbPb, self.orbQb, c.terms, self.c2,
+                                                   self.extent)
+        op = c.exchange_operator
+        kr = op.apply(np.ascontiguousarray(zP.real[:nb]), np.ascontiguousarray(zQ.real[:nb]))
+        ki = op.apply(np.ascontiguousarray(zP.imag[:nb]), np.ascontiguousarray(zQ.imag[:nb]))
         kP = np.zeros(self.n, dtype=complex)
         kQ = np.zeros(self.n, dtype=complex)
         kP[:nb] = kr[0] + 1j * ki[0]

@@ -30,7 +30,13 @@ with :math:`y_0` the regular homogeneous solution and :math:`G_{out}` the causal
 function built from :math:`y_0` and a second solution :math:`y_1` (started from the
 irregular Coulomb function at the outer end); the :math:`\\lambda_b` are fixed at every
 step by the orthogonality conditions (a small linear system), and the iteration is
-accelerated by Anderson mixing.
+accelerated by Anderson mixing. It ends when the orbital changes by less than
+``tolerance`` inside the atom, or earlier where the first plain steps already bound what is
+left: after one step when the change squared is below ``tolerance/10`` (the map contracts
+by about the size of its first correction: high partial waves), after two when the
+geometric remainder :math:`c_2\rho/(1-\rho)`, :math:`\rho = c_2/c_1`, is below
+``tolerance/10``. The operator parts that do not depend on the wave (exchange terms,
+power tables, orbitals on the grid) are prepared once per grid and kappa.
 
 *Normalisation.* Beyond the matching radius the potential is :math:`-Z_{ion}/r` and no
 bound orbital remains, and the large component obeys the Coulomb equation (exactly for
@@ -52,7 +58,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nuatom.structure.configuration import gamma_k, k_values
-from nuatom.structure.coulomb import exchange_apply, orbital_extent, yk_from_density
+from nuatom.structure.coulomb import ExchangeOperator, orbital_extent, yk_from_density
 from nuatom.numerics.coulombwave import coulomb_fg, turning_point
 from nuatom.structure.dirac import ConvergenceError
 from nuatom.numerics.grid import GridSpec, RadialGrid
@@ -237,20 +243,17 @@ class ContinuumSolver:
         """
         g = self.grid
         lim = self.options.step_limit
-        c2 = self.inv_c2
-        d = energy_hartree - self.potential
-        kloc = np.sqrt(np.clip(2.0 * d + d * d * c2, 0.0, None))
-        p = momentum_au(energy_hartree, c2)
-        r = np.concatenate([g.r, [r_end]])
-        k = np.concatenate([kloc, [p]])
+        p = momentum_au(energy_hartree, self.inv_c2)
         # For a t-step h, the largest b with k r b/(r + b) h <= lim at every radius is
         # min over r > X of r X/(r - X), X = lim/(k h). Keep the atom's step unless that
         # would push b below B_FLOOR (then the step near the nucleus is what limits).
+        # The atom's radii give the same bound for every partial wave of one energy
+        # (_b_needed_inside, kept for the last energy); the end radius adds its own.
         h = g.h
         while True:
-            X = lim / (np.maximum(k, 1e-300) * h)
-            over = r > X
-            b_need = float(np.min(r[over] * X[over] / (r[over] - X[over]))) if over.any() else np.inf
+            X_end = lim / (max(p, 1e-300) * h)
+            b_end = r_end * X_end / (r_end - X_end) if r_end > X_end else np.inf
+            b_need = min(self._b_needed_inside(energy_hartree, h), b_end)
             if b_need >= B_FLOOR or h < 1e-6:
                 break
             h *= 0.5
@@ -286,6 +289,23 @@ class ContinuumSolver:
         else:
             self._fine.move_to_end(key)
         return self._fine[key]
+
+    def _b_needed_inside(self, energy_hartree: float, h: float) -> float:
+        """Largest transition radius that keeps the atom's radii within the step limit at
+        t-step ``h`` (see :meth:`continuum_grid`); cached for the last energy asked."""
+        cache = self.__dict__.get("_b_inside")
+        if cache is None or cache[0] != energy_hartree:
+            d = energy_hartree - self.potential
+            kloc = np.sqrt(np.clip(2.0 * d + d * d * self.inv_c2, 0.0, None))
+            cache = (energy_hartree, np.maximum(kloc, 1e-300), {})
+            self.__dict__["_b_inside"] = cache
+        by_step = cache[2]
+        if h not in by_step:
+            r = self.grid.r
+            X = self.options.step_limit / (cache[1] * h)
+            over = r > X
+            by_step[h] = float(np.min(r[over] * X[over] / (r[over] - X[over]))) if over.any() else np.inf
+        return by_step[h]
 
     def release_grids(self) -> None:
         """Drop the cached continuum grids.
@@ -443,11 +463,51 @@ class ContinuumSolver:
         I0 = fine.cumulative(P0 * sP + c2 * Q0 * sQ)
         return (P0 * I1 - P1 * I0) / W, (Q0 * I1 - Q1 * I0) / W
 
+    def _exchange_setup(self, fine, orbP, orbQ):
+        """What the exchange iteration needs on ``fine`` that does not depend on the wave:
+        the bound orbitals' extent and truncated copies, the truncated grid, and (filled
+        per kappa) the prepared exchange operators and the full orbitals of the
+        orthogonality conditions. Kept on the grid, so it goes when the grid leaves the
+        cache; every partial wave of one energy shares it."""
+        setup = fine.__dict__.get("_exchange_setup")
+        if setup is not None and setup["owner"] == id(self):
+            return setup
+        # the grid's own orbitals decide the extent (their far tails are cut, see
+        # continuum_grid): beyond nb every exchange source and overlap vanishes
+        extent_full = orbital_extent(orbP)
+        nb = min(len(fine), int(extent_full.max()))
+        setup = {"owner": id(self), "nb": nb, "extent": np.minimum(extent_full, nb),
+                 "orbPb": np.ascontiguousarray(orbP[:, :nb]), "orbQb": np.ascontiguousarray(orbQ[:, :nb]),
+                 "operators": {}, "full": {}}
+        fine.__dict__["_exchange_setup"] = setup
+        return setup
+
+    def _exchange_operator(self, fine, setup, kappa: int):
+        ops = setup["operators"]
+        if kappa not in ops:
+            terms = self._exchange_terms_of(kappa)
+            ops[kappa] = ExchangeOperator(self._truncated(fine, setup["nb"]), setup["orbPb"], setup["orbQb"],
+                                          terms, self.inv_c2, setup["extent"]) if terms else None
+        return ops[kappa]
+
+    def _exchange_terms_of(self, kappa: int) -> dict:
+        cache = self.__dict__.setdefault("_terms_by_kappa", {})
+        if kappa not in cache:
+            cache[kappa] = self.exchange_terms(kappa)
+        return cache[kappa]
+
+    def _full_orbital_cached(self, fine, setup, index: int):
+        full = setup["full"]
+        if index not in full:
+            full[index] = self._full_orbital(fine, self.orbitals[index])
+        return full[index]
+
     def _exchange_iteration(self, fine, V, orbP, orbQ, kappa, eps, P0, Q0, P1, Q1, W):
         opts = self.options
         c2 = self.inv_c2
-        nb = min(len(fine), int(np.nonzero(np.max(orbP**2, axis=0) > 0)[0][-1]) + 1)
-        terms = self.exchange_terms(kappa) if opts.exchange else {}
+        setup = self._exchange_setup(fine, orbP, orbQ)
+        nb = setup["nb"]
+        operator = self._exchange_operator(fine, setup, kappa) if opts.exchange else None
         same = [i for i, o in enumerate(self.orbitals) if o.kappa == kappa] if opts.orthogonalize else []
         wts = fine.weights[:nb]
 
@@ -458,7 +518,7 @@ class ContinuumSolver:
         # responses to the bound orbitals (Lagrange terms) are fixed: compute once
         # orthogonality to the full bound orbitals (the exchange copies have their far tails
         # cut at ORBITAL_TAIL, which would leave overlaps of that size)
-        full = [self._full_orbital(fine, self.orbitals[i]) for i in same]
+        full = [self._full_orbital_cached(fine, setup, i) for i in same]
         w_grid = fine.weights
 
         def dot_full(aP, aQ, bP, bQ):
@@ -467,10 +527,7 @@ class ContinuumSolver:
         g_b = [self._causal(fine, P0, Q0, P1, Q1, W, fP, fQ) for fP, fQ in full]
         A = np.array([[dot_full(fP, fQ, *gb) for gb in g_b] for fP, fQ in full]) if same else None
         sub = np.s_[:nb]
-        fineb = self._truncated(fine, nb) if terms else None
-        extent = np.minimum(orbital_extent(orbP), nb)
-        orbPb = np.ascontiguousarray(orbP[:, sub])
-        orbQb = np.ascontiguousarray(orbQ[:, sub])
+        terms = operator is not None
         P, Q = P0.copy(), Q0.copy()
         history_x, history_f = [], []
         scale_ref = math.sqrt(dot(P0, Q0, P0, Q0)) + 1e-300
@@ -478,8 +535,7 @@ class ContinuumSolver:
             if terms:
                 kP = np.zeros(len(fine))
                 kQ = np.zeros(len(fine))
-                kP[sub], kQ[sub] = exchange_apply(fineb, orbPb, orbQb, terms, P[sub], Q[sub], c2,
-                                                  extent, negligible=EXCHANGE_NEGLIGIBLE)
+                kP[sub], kQ[sub] = operator.apply(P[sub], Q[sub], negligible=EXCHANGE_NEGLIGIBLE)
                 xP, xQ = self._causal(fine, P0, Q0, P1, Q1, W, -kP, -kQ)
                 newP, newQ = P0 + xP, Q0 + xQ
             else:
@@ -498,6 +554,13 @@ class ContinuumSolver:
                 # weak exchange (high partial waves): the map contracts by about the size of
                 # its first correction, so the next change would be ~change^2 < tolerance/10
                 return newP, newQ, it
+            if it == 2 and change < 0.5 * first_change and change * change / (first_change - change) < 0.1 * opts.tolerance:
+                # the first two steps are plain iterations of a contraction with ratio
+                # rho = change/first_change, so the error left after this one is
+                # change rho/(1 - rho) (geometric series), here below tolerance/10
+                return newP, newQ, it
+            if it == 1:
+                first_change = change
             # Anderson mixing on the fixed-point map x -> f(x)
             history_x.append(np.concatenate([P, Q]))
             history_f.append(np.concatenate([resP, resQ]))

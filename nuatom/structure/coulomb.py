@@ -22,42 +22,16 @@ from nuatom.numerics.grid import (CUMULATIVE_STENCIL, _cumulative_kernel, _dampe
 #: continuum partial waves) the damped form avoids overflow on grids from 1e-7 bohr.
 K_TABLE_MAX = 24
 
-__all__ = ["yk", "yk_from_density", "slater_rk", "density", "exchange_apply", "orbital_extent"]
-
-
-@kernel
-def _yk_kernel(rk, rk1inv, drdt, rho, h, rows, shifts, stencil):
-    """Y^k with tabulated powers rk = r^k and rk1inv = r^-(k+1)."""
-    n = rk.shape[0]
-    inner = np.empty(n)
-    outer = np.empty(n)
-    for i in range(n):
-        inner[i] = rk[i] * rho[i] * drdt[i]
-        outer[n - 1 - i] = rho[i] * rk1inv[i] * drdt[i]
-    # the two running sums of _cumulative_kernel (inner from the origin, outer from the
-    # end), advanced in one loop: two independent chains of additions overlap, where
-    # two calls would wait on each in turn (same additions, same result bit for bit)
-    a = np.zeros(n)
-    b = np.zeros(n)
-    if n >= 2:
-        step_a = np.empty(n - 1)
-        step_b = np.empty(n - 1)
-        _interval_integrals(inner, h, rows, shifts, stencil, step_a)
-        _interval_integrals(outer, h, rows, shifts, stencil, step_b)
-        for i in range(n - 1):
-            a[i + 1] = a[i] + step_a[i]
-            b[i + 1] = b[i] + step_b[i]
-    y = np.empty(n)
-    for i in range(n):
-        y[i] = a[i] * rk1inv[i] + rk[i] * b[n - 1 - i]
-    return y
+__all__ = ["yk", "yk_from_density", "slater_rk", "density", "exchange_apply", "ExchangeOperator", "orbital_extent"]
 
 
 @kernel
 def _yk_rows(rk_table, rk1inv_table, ks, s, m, drdt, rhos, rho_of, h, rows, shifts, stencil):
     """``Y[d] = Y^{ks[d]}`` of the density ``rhos[rho_of[d]]`` on the grid points ``[s, m)``
-    (each density given there, indexed from 0), for every row ``d``: the arithmetic of
-    :func:`_yk_kernel`, bit for bit, with the running sums of all rows advanced together.
+    (each density given there, indexed from 0), for every row ``d``, with the running sums
+    of all rows advanced together: bit for bit the plain form (the inner integral
+    :math:`\\int_0^r r'^k\\rho` and the outer one accumulated from the end with
+    :func:`~nuatom.numerics.grid._cumulative_kernel`, tested so).
     One Y^k has two dependent chains of additions (the inner and the outer integral), too
     few to keep the adder busy; four in flight overlap (the RRPA's induced potentials take
     four densities per multipole: two signs of omega, real and imaginary parts)."""
@@ -124,6 +98,15 @@ def _yk_rows(rk_table, rk1inv_table, ks, s, m, drdt, rhos, rho_of, h, rows, shif
             y[i] = inner[i - 1] * rk1inv[i] + rk[i] * outer[n - 2 - i]
         y[n - 1] = inner[n - 2] * rk1inv[n - 1] + rk[n - 1] * 0.0
     return Y
+
+
+@kernel
+def _yk_kernel(rk, rk1inv, drdt, rho, h, rows, shifts, stencil):
+    """Y^k with tabulated powers rk = r^k and rk1inv = r^-(k+1): :func:`_yk_rows` with one
+    row (contiguous 1-d inputs)."""
+    n = rk.shape[0]
+    return _yk_rows(rk.reshape((1, n)), rk1inv.reshape((1, n)), np.zeros(1, dtype=np.int64), 0, n, drdt,
+                    rho.reshape((1, n)), np.zeros(1, dtype=np.int64), h, rows, shifts, stencil)[0]
 
 
 @kernel
@@ -224,12 +207,17 @@ def _powers(grid, k: int):
 
 
 def _power_table(grid, kmax: int):
+    """``(r^k, r^-(k+1))`` for k = 0 .. min(kmax, K_TABLE_MAX) on ``grid``: views of one
+    table of every tabulated k, formed once per grid (each partial wave asks for its own
+    kmax; the powers do not depend on the table's size, so the views are what a table of
+    that size would hold, bit for bit)."""
     kmax = min(kmax, K_TABLE_MAX)
-    table = grid.__dict__.setdefault("_r_power_table", {})
-    if kmax not in table:
-        ks = np.arange(kmax + 1)
-        table[kmax] = (grid.r[None, :] ** ks[:, None], grid.r[None, :] ** (-(ks[:, None] + 1.0)))
-    return table[kmax]
+    table = grid.__dict__.get("_r_power_table")
+    if table is None:
+        ks = np.arange(K_TABLE_MAX + 1)
+        table = (grid.r[None, :] ** ks[:, None], grid.r[None, :] ** (-(ks[:, None] + 1.0)))
+        grid.__dict__["_r_power_table"] = table
+    return table[0][:kmax + 1], table[1][:kmax + 1]
 
 
 @kernel
@@ -333,32 +321,72 @@ def orbital_extent(orbP) -> np.ndarray:
     return np.where(nz.any(axis=1), last + 1, 0).astype(np.int64)
 
 
+class ExchangeOperator:
+    """The exchange operator :math:`v \\mapsto \\sum_{(b,k)} g_{bk}\\,\\phi_b Y^k[\\phi_b, v]`
+    of fixed terms on one grid, prepared once to be applied many times.
+
+    The exchange iterations of the continuum solver and the RPA matrix-vector products
+    apply the same operator to a sequence of vectors: the term arrays, power tables and
+    damping rows are formed here once instead of at every application. :meth:`apply`
+    gives what :func:`exchange_apply` gives, bit for bit (that function is this class
+    used once).
+
+    Parameters
+    ----------
+    grid : RadialGrid
+    orbP, orbQ : ndarray
+        Bound orbitals (rows) on ``grid``.
+    terms : dict
+        ``{(b, k): g}``.
+    inv_c2 : float
+        :math:`1/c^2` (atomic units).
+    extent : ndarray, optional
+        From :func:`orbital_extent`: limits each term to where its orbital lives.
+    """
+
+    def __init__(self, grid, orbP, orbQ, terms, inv_c2, extent=None):
+        self.empty = not terms
+        self.inv_c2 = float(inv_c2)
+        if self.empty:
+            return
+        if extent is None:
+            extent = np.full(orbP.shape[0], orbP.shape[1], dtype=np.int64)
+        keys = sorted(terms)  # grouped by orbital, as the kernel requires
+        b_index = np.array([bk[0] for bk in keys], dtype=np.int64)
+        k_values = np.array([bk[1] for bk in keys], dtype=np.int64)
+        coefs = np.array([terms[bk] for bk in keys])
+        rk, rk1 = _power_table(grid, int(k_values.max()) if k_values.size else 0)
+        slot, slot_down, _ = _damping_rows(grid, k_values, rk.shape[0])
+        self._grid = grid
+        self._leading = (rk, rk1, grid.r, _log_r(grid), grid.drdt, orbP, orbQ, b_index, k_values, coefs,
+                         np.ascontiguousarray(extent, dtype=np.int64))
+        self._trailing = (grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL, slot, slot_down)
+
+    def apply(self, vP, vQ, negligible: float = 0.0):
+        """``(K v)_P, (K v)_Q``; ``negligible`` > 0 treats ``v`` as zero below the first
+        point where :math:`|v_P|` exceeds that fraction of its maximum."""
+        if self.empty:
+            return np.zeros_like(vP), np.zeros_like(vQ)
+        amp = np.abs(vP)
+        big = np.flatnonzero(amp > negligible * amp.max())
+        v_start = int(big[0]) if big.size else len(vP)
+        # the grid's damping rows as they are now: another operator on the grid may have
+        # grown (reallocated) them since this one was prepared; its rows keep their slots
+        step, back = self._grid.__dict__["_damping_rows"]["tables"]
+        return _exchange_kernel(*self._leading, np.ascontiguousarray(vP), np.ascontiguousarray(vQ), v_start,
+                                self.inv_c2, *self._trailing, step, back, step, back)
+
+
 def exchange_apply(grid, orbP, orbQ, terms, vP, vQ, inv_c2, extent=None, negligible: float = 0.0):
     """:math:`\\sum_{(b,k)} g_{bk}\\,\\phi_b Y^k[\\phi_b, v]` for ``terms = {(b, k): g}``.
 
     ``extent`` (from :func:`orbital_extent`) limits each term to where its orbital lives.
     ``negligible`` > 0 treats ``v`` as zero below the first point where
     :math:`|v_P|` exceeds that fraction of its maximum (continuum partial waves, which rise
-    like :math:`r^{l+1}`, use 1e-13; the default 0 drops nothing).
+    like :math:`r^{l+1}`, use 1e-13; the default 0 drops nothing). To apply the same terms
+    many times, prepare an :class:`ExchangeOperator` once.
     """
-    if not terms:
-        return np.zeros_like(vP), np.zeros_like(vQ)
-    if extent is None:
-        extent = np.full(orbP.shape[0], orbP.shape[1], dtype=np.int64)
-    keys = sorted(terms)  # grouped by orbital, as the kernel requires
-    b_index = np.array([bk[0] for bk in keys], dtype=np.int64)
-    k_values = np.array([bk[1] for bk in keys], dtype=np.int64)
-    coefs = np.array([terms[bk] for bk in keys])
-    rk, rk1 = _power_table(grid, int(k_values.max()) if k_values.size else 0)
-    amp = np.abs(vP)
-    big = np.flatnonzero(amp > negligible * amp.max())
-    v_start = int(big[0]) if big.size else len(vP)
-    slot, slot_down, (step, back) = _damping_rows(grid, k_values, rk.shape[0])
-    return _exchange_kernel(rk, rk1, grid.r, _log_r(grid), grid.drdt, orbP, orbQ, b_index, k_values, coefs,
-                            np.ascontiguousarray(extent, dtype=np.int64),
-                            np.ascontiguousarray(vP), np.ascontiguousarray(vQ), v_start, float(inv_c2),
-                            grid.h, grid._rows, grid._shifts, CUMULATIVE_STENCIL, slot, slot_down,
-                            step, back, step, back)
+    return ExchangeOperator(grid, orbP, orbQ, terms, inv_c2, extent).apply(vP, vQ, negligible)
 
 
 def _damping_rows(grid, k_values, k_tabulated: int):

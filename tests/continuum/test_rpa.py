@@ -363,3 +363,37 @@ def test_compiled_induced_potential_equals_the_reference(element, J, kind, q_au)
     sysm.extent = np.full(len(at.orbitals), sysm.n)
     del sysm._induced_tables
     assert np.max(np.abs(sysm.induced_array(x) - reference)) < 1e-14 * scale
+
+
+def test_rpa_photoionization_is_cached_on_disk(tmp_path, monkeypatch):
+    """photoionization(method="rpa") stores its result in the disk cache and reads it back
+    equal to the bit without solving again; another gauge or cache=False solves anew. (The
+    RPA response-column test and the RRPA chapter ask for the same energies, so CI solves
+    them once.)"""
+    from nuatom.continuum import photoionization as photo_module
+
+    monkeypatch.setenv("NUATOM_CACHE_DIR", str(tmp_path))
+    he = nuatom.atom("He")
+    omega = [0.04, 0.1]
+    first = nuatom.photoionization(he, omega, method="rpa")
+    assert any(p.name.startswith(photo_module.RPA_PHOTO_CACHE_KIND) for p in tmp_path.iterdir())
+    solves = []
+    real = photo_module.rpa.photoionization_rpa
+
+    def counted(*args, **kwargs):
+        solves.append(kwargs.get("gauge"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(photo_module.rpa, "photoionization_rpa", counted)
+    again = nuatom.photoionization(he, omega, method="rpa")
+    assert solves == []
+    assert np.array_equal(again.sigma_barn, first.sigma_barn)
+    assert again.subshells.keys() == first.subshells.keys()
+    for label in first.subshells:
+        assert np.array_equal(again.subshells[label], first.subshells[label])
+    for name in first.multipoles:
+        assert np.array_equal(again.multipoles[name], first.multipoles[name])
+    fresh = nuatom.photoionization(he, omega, method="rpa", cache=False)
+    assert solves == ["velocity"] and np.array_equal(fresh.sigma_barn, first.sigma_barn)
+    nuatom.photoionization(he, omega, method="rpa", gauge="length")
+    assert solves == ["velocity", "length"]

@@ -147,13 +147,23 @@ def test_power_step_rows(g):
         assert row[-1] == 1.0 and b_row[-1] == 1.0
 
 
+def _plain_yk(rk, rk1inv, drdt, rho, g):
+    """Y^k as two separate cumulative quadratures (the inner from the origin, the outer
+    from the end): the obviously correct form the batched kernel must equal to the bit."""
+    from nuatom.numerics.grid import CUMULATIVE_STENCIL, _cumulative_kernel
+    inner = _cumulative_kernel(np.ascontiguousarray(rk * rho * drdt), g.h, g._rows, g._shifts, CUMULATIVE_STENCIL)
+    outer = _cumulative_kernel(np.ascontiguousarray((rho * rk1inv * drdt)[::-1]), g.h, g._rows, g._shifts,
+                               CUMULATIVE_STENCIL)[::-1]
+    return inner * rk1inv + rk * outer
+
+
 @pytest.mark.parametrize("n_rows, s, m", [(1, 0, 2500), (2, 10, 2495), (3, 100, 900), (4, 0, 9), (5, 3, 1500)])
-def test_yk_rows_is_yk_kernel_bit_for_bit(g, n_rows, s, m):
-    """The batched Y^k (all rows' running sums advanced together; the exchange kernel and
-    the RRPA's induced potentials use it) against one _yk_kernel call per row, on windows
-    [s, m) as the exchange kernel cuts them, with mixed multipoles and shared densities:
-    the same operations in the same order, so equal to the bit (odd row counts take the
-    two-chain remainder loop)."""
+def test_yk_rows_is_plain_yk_bit_for_bit(g, n_rows, s, m):
+    """The batched Y^k (all rows' running sums advanced together; the exchange kernel, the
+    RRPA's induced potentials and, with one row, yk_from_density use it) against the plain
+    two-quadrature form per row, on windows [s, m) as the exchange kernel cuts them, with
+    mixed multipoles and shared densities: the same operations in the same order, so equal
+    to the bit (odd row counts take the two-chain remainder loop)."""
     from nuatom.structure import coulomb
     from nuatom.numerics.grid import CUMULATIVE_STENCIL
     rk, rk1 = coulomb._power_table(g, 8)
@@ -164,6 +174,33 @@ def test_yk_rows_is_yk_kernel_bit_for_bit(g, n_rows, s, m):
     Y = coulomb._yk_rows(rk, rk1, ks, s, m, g.drdt, np.ascontiguousarray(rhos[:, s:]), rho_of, g.h, g._rows,
                          g._shifts, CUMULATIVE_STENCIL)
     for d in range(n_rows):
-        one = coulomb._yk_kernel(rk[ks[d], s:m], rk1[ks[d], s:m], g.drdt[s:m], rhos[rho_of[d], s:m], g.h,
-                                 g._rows, g._shifts, CUMULATIVE_STENCIL)
-        assert np.array_equal(Y[d], one), (d, np.max(np.abs(Y[d] - one)))
+        args = (rk[ks[d], s:m], rk1[ks[d], s:m], g.drdt[s:m], rhos[rho_of[d], s:m])
+        plain = _plain_yk(*args, g)
+        assert np.array_equal(Y[d], plain), (d, np.max(np.abs(Y[d] - plain)))
+        one = coulomb._yk_kernel(*(np.ascontiguousarray(a) for a in args), g.h, g._rows, g._shifts,
+                                 CUMULATIVE_STENCIL)
+        assert np.array_equal(one, plain)
+
+
+def test_exchange_operator_applied_repeatedly_matches_exchange_apply(g):
+    """The prepared operator (what the continuum exchange iteration and the RPA products
+    apply many times) gives exchange_apply's result bit for bit, also after another
+    operator on the same grid has grown the shared damping rows (high k) in between."""
+    from nuatom.structure.coulomb import ExchangeOperator, orbital_extent
+    h = hydrogen(g.r)
+    orbP = np.array([h["1s"], h["2s"], h["2p"]])
+    orbQ = 0.01 * orbP
+    inv_c2 = 1.0 / 137.036**2
+    extent = orbital_extent(orbP)
+    terms = {(0, 0): -1.0, (1, 2): -0.5, (2, 30): -0.3, (2, 31): 0.2}
+    op = ExchangeOperator(g, orbP, orbQ, terms, inv_c2, extent)
+    for i, power in enumerate((1, 5, 40)):
+        vP = (g.r / g.r[-1]) ** power * np.exp(-0.1 * g.r)
+        vQ = 0.02 * vP
+        if i == 1:  # new exponents on the grid: the shared tables are reallocated
+            ExchangeOperator(g, orbP, orbQ, {(2, 45): -1.0, (0, 60): 0.5}, inv_c2, extent)
+        got = op.apply(vP, vQ, negligible=1e-13)
+        want = exchange_apply(g, orbP, orbQ, terms, vP, vQ, inv_c2, extent, negligible=1e-13)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    empty = ExchangeOperator(g, orbP, orbQ, {}, inv_c2)
+    assert not np.any(empty.apply(vP, vQ)[0])
