@@ -31,13 +31,13 @@ at the start of 2026-12-05                        803 s                      922
 
 Measured again 2026-12-06 afternoon on a machine that ran everything slower than in the
 morning (29c21c7's ``--every 8`` took 100 and 104 s, 1.85x the 54 s of the table above), so
-only same-machine comparisons are quoted. Commit a688f24 against this commit (prepared
+only same-machine comparisons are quoted. Commit a688f24 against fb74744 (prepared
 exchange operators per grid and kappa, the exchange terms per kappa, the orbitals' extent
 and truncated copies per grid, one r^k power table per grid, the step bound of the atom's
 radii per energy: all bit for bit; and the two-step geometric stop of the exchange iteration,
 which moves a Xe sample, T = 0.03, 0.3, 3 and 25 keV at 40 momenta, all subshells, by at most
 1.7e-12 of its largest sum and 9e-11 relative where a sum exceeds 1e-8 of it), ``--every 8`` run in interleaved pairs: 83 / 78, 95 / 77, 98 / 86
-and 91 / 89 s (a688f24 / this commit), 2-19 % faster in every pair; the worker peak is unchanged
+and 91 / 89 s (a688f24 / fb74744), 2-19 % faster in every pair; the worker peak is unchanged
 (988-1014 MB). Serially (one process, cProfile), the continuum orbitals of the 16 energy
 transfers took 92.4 s before and 77.9 s after (-16 %); exchange applications 49,486 -> 45,589
 for 19,040 partial waves. Scaled from 29c21c7's 511 s by the same-machine ratio (77-89 s

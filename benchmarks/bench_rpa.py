@@ -60,6 +60,14 @@ So 1.3-1.6x, and the goal (5x DHF) is still missed by 2.5-10x. At 100 eV (cProfi
 its overhead) the induced potential is now 1.9 s (of which the induced-exchange Y^k about half
 and the static-exchange pairs a quarter), the channels' exchange 0.75 s, the Green's functions
 0.46 s, the source interpolation 0.6 s before its vectorization, GMRES's own work 0.4 s.
+
+Measured again 2026-12-06 afternoon, a688f24 against fb74744 as it stood before its last,
+bit-identical step (one r^k table per grid) (the RRPA's static exchange applied through a
+prepared ``coulomb.ExchangeOperator``, the continuum solver's exchange iteration cheaper), one after the other on a machine slower and noisier than in the morning:
+RRPA velocity 6.9 / 7.1, 5.8 / 6.1, 6.3 / 5.6 and 9.0 / 9.1 s at 80, 100, 300 and 1000 eV
+(unchanged within the noise; cross sections equal to ten digits), while the frozen-core DHF
+(V^{N-1}) took 0.18-0.62 s before and 0.17-0.54 s after: the RPA/DHF ratio is no better
+(about 35x at 100 eV on this machine).
 """
 import sys, time, json
 import numpy as np
