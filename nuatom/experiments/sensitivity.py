@@ -61,7 +61,7 @@ __all__ = ["register_method", "get_method", "methods", "differential_rate", "UNA
            "binned_counts", "Experiment", "list_experiments", "load_experiment", "build_source",
            "build_detector", "SensitivityResult", "sensitivity", "fraction_of_sm",
            "PARAMETERS", "REFERENCE_VALUES", "true_energy_grid", "COLUMN_ONLY_METHODS",
-           "spread_methods", "rpa_column_estimate"]
+           "spread_methods", "rpa_column_estimate", "measured_photon_count_ratio"]
 
 SECONDS_PER_DAY = 86400.0
 
@@ -664,6 +664,57 @@ def seed_criterion(experiment, method: str | None = None, options: SeedCriterion
                            "allowed_em_counts": allowed}
     return SensitivityResult(exp.id, m, out["mu_nu"], out["delta_q"], out["r2"], sides["delta_q"], sides["r2"],
                              c0, B, inputs, no_int["delta_q"], no_int["r2"], criterion="seed")
+
+
+def measured_photon_count_ratio(experiment, options: SeedCriterion | None = None) -> float:
+    r"""Millicharge-to-magnetic count ratio :math:`b_Q/b_\mu` in the seed rule's window, in the
+    equivalent-photon picture with **measured** photoabsorption: an estimate independent of
+    nuatom's atomic structure and of any statistical criterion.
+
+    Under the seed rule both bounds are :math:`\sqrt{A/b}` with one allowance A
+    (:func:`seed_criterion`), so :math:`\delta_{Q,90}/\mu_{90} = \sqrt{b_\mu/b_Q}` whatever
+    A, i.e. whatever the background, exposure, SM counts and z. The row-to-row changes of
+    that ratio test the cross sections alone. Here, per atom of the target,
+
+    * the millicharge counts are those of its photon pole, :math:`d\sigma/dT \propto
+      \sigma_\gamma(T)/T` (the excess over the free-electron form, which dominates in the keV
+      windows of the LXe rows: DHF/FEA 5.9-12.5 in :math:`b_Q`), with :math:`\sigma_\gamma` from the
+      Elam, Ravel & Sieber photoabsorption tables (xraydb, measured data;
+      :func:`nuatom.neutrino.xsec.photon_term_excess_scale`), in barn;
+    * the magnetic counts are the free-electron form :math:`N_{\rm eff}(T)/T` with the
+      measured X-ray edges (:func:`nuatom.neutrino.fea.effective_electrons`,
+      ``binding="edges"``), which Voloshin's sum rules make exact to a few per cent;
+
+    both folded with the detector's resolution over the window [threshold, threshold +
+    ``options.window_keV``]. The flux and the slowly varying logarithm of the photon pole are
+    dropped, so only ratios between windows of one source are meaningful (the unit is barn
+    per electron).
+    """
+    import xraydb
+
+    from nuatom.neutrino import fea
+    from nuatom.neutrino.xsec import ELAM_MIN_KEV, photon_term_excess_scale
+
+    opt = SeedCriterion() if options is None else options
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    if exp.kind != "likelihood":
+        raise ValueError(f"experiment = {exp.id!r} is a {exp.kind!r} row: the count ratio needs a detector")
+    dw = _window_detector(exp.detector, opt.window_keV)
+    composition = dw.target.composition
+    # the Elam tables hold from 0.1 keV; deposits below it reach the lowest threshold here
+    # (0.5 keV) only beyond 4 sigma of the resolution (2e-5 of the counts), so both rates
+    # start there
+    T_grid = true_energy_grid(dw, [el for el, _ in composition], n_points=600)
+    T_grid = T_grid[T_grid >= ELAM_MIN_KEV]
+    barn_per_cm2_g = {el: xraydb.atomic_mass(el) / 6.02214076e23 * 1e24 for el, _ in composition}
+
+    def millicharge(T):
+        return sum(n * barn_per_cm2_g[el] * photon_term_excess_scale(el, T) for el, n in composition) / T**2
+
+    def magnetic(T):
+        return sum(n * fea.effective_electrons(el, T, binding="edges") for el, n in composition) / T
+
+    return float(np.sum(binned_counts(millicharge, dw, T_grid)) / np.sum(binned_counts(magnetic, dw, T_grid)))
 
 
 # ------------------------------------------------------------------ expected-limit bands

@@ -77,7 +77,8 @@ __all__ = ["PROCESSES", "APPROXIMATIONS", "lepton_weights",
            "rpa_column_energies_keV", "packaged_elements", "reference_response", "table_thresholds_keV",
            "interpolated_coupling_integrals", "kinematically_allowed", "INTERPOLATION_ERROR",
            "MIN_INTERPOLATION_NODES", "interpolation_limit_keV", "RIDGE_MARGIN",
-           "LEAVE_ONE_OUT_TOLERANCE", "validated_segments", "photon_term_excess_scale", "ELAM_MAX_KEV"]
+           "LEAVE_ONE_OUT_TOLERANCE", "validated_segments", "photon_term_excess_scale", "ELAM_MAX_KEV",
+           "ELAM_MIN_KEV"]
 
 #: weak (incl. charge-radius shift and NSI), nmm, millicharge (photon term alone),
 #: charge-radius (photon term of F1 = q^2 <r^2>/6 alone), total (all, with interference).
@@ -890,6 +891,9 @@ def packaged_elements() -> list[str]:
 #: it :func:`photon_term_excess_scale` uses the high-energy form of the photoeffect,
 #: σ_γ ∝ 1/ω (Sauter), i.e. a constant :math:`\\omega\\sigma_\\gamma`.
 ELAM_MAX_KEV = 800.0
+#: Lowest photon energy (keV) of the Elam tables that xraydb trusts ("unreliable for
+#: energies < 100 eV").
+ELAM_MIN_KEV = 0.1
 
 
 def photon_term_excess_scale(element: str, T_keV) -> np.ndarray:

@@ -35,9 +35,10 @@ def test_seed_criterion_reproduces_the_lxe_table(seed_table):
     * mu_eff: x1.1 for the six rows printed to 3-5 figures (measured 0.955-0.975);
       LZ at 0.5 keV is printed "~1" (one figure: 0.5-1.5), measured 1.41.
     * delta_Q: x1.1 for XENON10, PandaX-II, XENON1T, LZ, DARWIN (measured 0.94-1.05).
-      XENON100 misses the goal (measured 0.815, the seed's bound is weaker: window at the
-      Xe L edges, 5-7 keV, where RRPA and frozen-core DHF may differ): asserted in x1.25.
-      LZ at 0.5 keV ("~0.01") is NOT reproduced (x12.7 weaker): not asserted; see the chapter.
+      XENON100 misses the goal (measured 0.821, the seed's bound is weaker): asserted in x1.25.
+      LZ at 0.5 keV ("~0.01") is NOT reproduced (x12.5 weaker): not asserted. Both misses
+      sit in the seed's delta_Q entries, which disagree with its own mu entries and the
+      measured photoabsorption (test_delta_q_over_mu_against_measured_photoabsorption).
     * <r^2>: Vogel-Engel convention, x1.13 (measured 0.893-0.939, three rows outside the
       x1.1 goal by <= 1.2 %); the sin^2 theta_W-shift convention would give half (0.45-0.47).
     """
@@ -64,6 +65,40 @@ def test_seed_criterion_inference_is_uniform(seed_table):
     r2s = [_ratios(seed_table[i], i)[2] for i in LXE if i != "lz-0.5kev"]
     assert max(mus) / min(mus) < 1.03
     assert max(r2s) / min(r2s) < 1.07
+
+
+def test_delta_q_over_mu_against_measured_photoabsorption(seed_table):
+    """The criterion-free check of the delta_Q column (chapter "Solar neutrinos in xenon").
+
+    Under the seed rule delta_Q,90 / mu_90 = sqrt(b_mu / b_Q) whatever the allowance, so
+    (mu / delta_Q)^2 is the millicharge-to-magnetic count ratio of the window. Divided by its
+    estimate from measured photoabsorption (equivalent photons, Elam tables via xraydb:
+    :func:`S.measured_photon_count_ratio`) it must be one constant for every row, up to the
+    free-electron share of b_Q that the estimate drops (8-17 % of b_Q in these windows,
+    DHF/FEA 5.9-12.5): max/min < 1.10 (measured 1.085).
+
+    The seed's entries, divided the same way: XENON10, PandaX-II, XENON1T, LZ and DARWIN
+    lie within x1.4 of each other (measured 0.365-0.489); XENON100 lies 28 % below their
+    median (measured 0.303 against 0.42: asserted < 0.8 of it), which is the delta_Q miss
+    of 0.821 and not an error of nuatom's cross sections, which follow the measured data
+    there; and LZ at 0.5 keV, even at the extremes of its one-figure rounding (mu "~1" in
+    0.5-1.5, delta_Q "~0.01" in 0.005-0.015), lies at least x8 above (asserted > 5; nominal
+    x72): its "~0.01" contradicts its own "~1" given the measured photoabsorption.
+    """
+    measured = {i: S.measured_photon_count_ratio(i) for i in LXE}
+    ours = {i: (seed_table[i].mu_nu_90_muB / seed_table[i].delta_q_90) ** 2 / measured[i] for i in LXE}
+    assert max(ours.values()) / min(ours.values()) < 1.10, ours
+    seed = {}
+    for i in LXE:
+        sd = S.load_experiment(i).seed
+        seed[i] = (sd["mu_nu_muB"] / sd["delta_q"]) ** 2 / measured[i]
+    printed = ("xenon10", "pandax-ii", "xenon1t", "lz", "darwin")
+    assert max(seed[i] for i in printed) / min(seed[i] for i in printed) < 1.4
+    median = float(np.median([seed[i] for i in printed]))
+    assert seed["xenon100"] < 0.8 * median
+    assert 1 / 1.1 < ours["xenon100"] / float(np.median([ours[i] for i in printed])) < 1.1
+    lowest_lz05 = seed["lz-0.5kev"] * (0.5 / 1.0) ** 2 * (0.01 / 0.015) ** 2
+    assert lowest_lz05 > 5 * median, (lowest_lz05, median)
 
 
 def test_variants_of_the_rule_fit_worse():
