@@ -34,7 +34,7 @@ import numpy as np
 
 from nuatom import __version__
 
-__all__ = ["cache_dir", "load", "save", "key_text", "checksum", "entry_path"]
+__all__ = ["cache_dir", "load", "save", "key_text", "checksum", "entry_path", "atom_key"]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,15 @@ def cache_dir() -> pathlib.Path | None:
     path = pathlib.Path(env) if env else pathlib.Path.home() / ".cache" / "nuatom"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def atom_key(atom) -> dict:
+    """The part of a cache key that names an atom: ``{"atom": its spec (every value as
+    ``repr``), "nucleus": its nucleus' fields}``; every cached result that depends on an atom
+    puts these two entries in its inputs, so that one atom has one key text everywhere."""
+    import dataclasses
+
+    return {"atom": {k: repr(v) for k, v in atom.spec().items()}, "nucleus": dataclasses.asdict(atom.nucleus)}
 
 
 def key_text(kind: str, inputs: dict) -> str:

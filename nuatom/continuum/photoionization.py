@@ -30,7 +30,6 @@ limit in which textbook dipole formulas (e.g. Stobbe's for hydrogen) hold.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -223,7 +222,7 @@ def photoionization(atom, omega_keV, *, method: Literal["dhf", "rpa"] = "rpa", s
         inputs = _rpa_cache_inputs(atom, omega, gauge, rpa_opts, options, multipole_tolerance,
                                    long_wavelength, nondipole)
         if cache:
-            hit = _result_from_cache(_cache.load(RPA_PHOTO_CACHE_KIND, inputs), omega, gauge)
+            hit = _result_from_cache(_cache.load(RPA_PHOTO_CACHE_KIND, inputs), gauge)
             if hit is not None:
                 return hit
         result = rpa.photoionization_rpa(atom, omega, gauge=gauge, long_wavelength=long_wavelength,
@@ -258,7 +257,7 @@ def photoionization(atom, omega_keV, *, method: Literal["dhf", "rpa"] = "rpa", s
 
 def _rpa_cache_inputs(atom, omega, gauge, rpa_options, options, multipole_tolerance, long_wavelength,
                       nondipole) -> dict:
-    return {"atom": {k: repr(v) for k, v in atom.spec().items()}, "nucleus": dataclasses.asdict(atom.nucleus),
+    return {**_cache.atom_key(atom),
             "omega_keV": hashlib.sha256(np.ascontiguousarray(omega, dtype=float).tobytes()).hexdigest(),
             "n": int(omega.size), "gauge": gauge, "rpa_options": repr(rpa_options), "options": repr(options),
             "multipole_tolerance": float(multipole_tolerance).hex(), "long_wavelength": bool(long_wavelength),
@@ -275,17 +274,17 @@ def _result_arrays(result: PhotoResult) -> dict:
     return arrays
 
 
-def _result_from_cache(hit, omega, gauge) -> PhotoResult | None:
-    """The cached result, or ``None`` if there is none or it does not fit the request."""
+def _result_from_cache(hit, gauge) -> PhotoResult | None:
+    """The cached result, or ``None`` if there is none or it cannot be read (the key holds a
+    hash of every photon energy, so a hit is for these energies)."""
     if hit is None:
         return None
     try:
-        if not np.array_equal(np.asarray(hit["omega_keV"], float), omega):
-            return None
+        omega = np.asarray(hit["omega_keV"], float)
         labels = [str(x) for x in np.atleast_1d(hit["subshell_labels"])]
         subshells = {label: np.asarray(hit[f"subshell_{i}"], float) for i, label in enumerate(labels)}
         multipoles = {name[len("multipole_"):]: np.asarray(hit[name]) for name in hit
                       if name.startswith("multipole_")}
-        return PhotoResult(omega.copy(), np.asarray(hit["sigma_barn"], float), subshells, multipoles, gauge)
+        return PhotoResult(omega, np.asarray(hit["sigma_barn"], float), subshells, multipoles, gauge)
     except (KeyError, ValueError, TypeError):
         return None

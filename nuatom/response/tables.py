@@ -26,7 +26,6 @@ recomputed.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
 import datetime
 import hashlib
 import json
@@ -369,8 +368,7 @@ class _Progress:
 
 
 def _cache_inputs(atom, T_keV, q_keV, subshells, kinds, options) -> dict:
-    spec = atom.spec()
-    return {"atom": {k: repr(v) for k, v in spec.items()}, "nucleus": dataclasses.asdict(atom.nucleus),
+    return {**_cache.atom_key(atom),
             "T_keV": hashlib.sha256(np.ascontiguousarray(T_keV).tobytes()).hexdigest(),
             "q_keV": hashlib.sha256(np.ascontiguousarray(q_keV).tobytes()).hexdigest(),
             "n": [len(T_keV), len(q_keV)], "subshells": list(subshells), "kinds": list(kinds),
