@@ -68,6 +68,25 @@ RRPA velocity 6.9 / 7.1, 5.8 / 6.1, 6.3 / 5.6 and 9.0 / 9.1 s at 80, 100, 300 an
 (unchanged within the noise; cross sections equal to ten digits), while the frozen-core DHF
 (V^{N-1}) took 0.18-0.62 s before and 0.17-0.54 s after: the RPA/DHF ratio is no better
 (about 35x at 100 eV on this machine).
+
+Two ways to fewer GMRES iterations, tried 2026-12-06 (scripts not kept; Xe, all shells) and not adopted:
+
+* **Recycling Krylov vectors between the solves of one kernel** (the dressed final states of
+  the response columns share one operator): ``scipy.sparse.linalg.gcrotmk`` (m = 20, k = 10,
+  its ``CU`` kept over the 20 solves of Xe at T = 300 eV, J = 1, natural parity) needed 11-13
+  products per solve against 10-11 for the GMRES above. The residual falls by a steady factor
+  of about 10 per iteration from the first one (0.2, 2e-2, 3e-3, 3e-4, ...): the spectrum of
+  the operator has no isolated outliers for a recycled subspace to remove.
+* **A local exchange in the channels' Green's functions** (Hara's energy-dependent
+  free-electron-gas exchange added to the local potential and subtracted again in the
+  product, so the equations are unchanged): without the induced potential (frozen core) the
+  iterations fell from 13 to 10 (100 eV), 9 to 7 (300 eV) and 11 to 9 (1 keV), but the RRPA
+  solves went from 14 to 12, 10 to 9 and 11 to 11. The induced coupling limits the
+  convergence as much as the static exchange does.
+
+So the iteration count is about log10(1/tolerance) at the default tolerance 1e-9, and a solve
+costs about ten applications of every channel's Green's function, static exchange and
+induced potential.
 """
 import sys, time, json
 import numpy as np
