@@ -771,6 +771,21 @@ def _finish(out, shape):
     return float(out[0]) if shape == () else out.reshape(shape)
 
 
+def _evaluate(kernel, many, names, values, pairs=()):
+    """One symbol's public entry: validate the doubled arguments (``pairs`` are (j, m)
+    index pairs that must share integrality), then call the scalar ``kernel`` or, for
+    arrays, ``many(t, out)`` over the broadcast arguments."""
+    fast = _scalar_twice(names, values, pairs=pairs)
+    if fast is not None:
+        return float(kernel(*fast))
+    t, shape = _twice_args(names, values, pairs=pairs)
+    if shape == ():
+        return float(kernel(*(int(x) for x in t[:, 0])))
+    out = np.empty(t.shape[1])
+    many(t, out)
+    return _finish(out, shape)
+
+
 def wigner_3j(two_j1, two_j2, two_j3, two_m1, two_m2, two_m3):
     """Wigner 3j symbol :math:`\\begin{pmatrix}j_1 & j_2 & j_3\\\\ m_1 & m_2 & m_3\\end{pmatrix}`.
 
@@ -797,18 +812,9 @@ def wigner_3j(two_j1, two_j2, two_j3, two_m1, two_m2, two_m3):
     Schulten–Gordon recursion :cite:`SchultenGordon1975`; see the module docstring. Tested
     against :func:`sympy.physics.wigner.wigner_3j` to 1e-12 (relative) up to j = 200.
     """
-    names = ("two_j1", "two_j2", "two_j3", "two_m1", "two_m2", "two_m3")
-    fast = _scalar_twice(names, (two_j1, two_j2, two_j3, two_m1, two_m2, two_m3),
-                         pairs=((0, 3), (1, 4), (2, 5)))
-    if fast is not None:
-        return float(three_j_kernel(*fast))
-    t, shape = _twice_args(names, (two_j1, two_j2, two_j3, two_m1, two_m2, two_m3),
-                           pairs=((0, 3), (1, 4), (2, 5)))
-    if shape == ():
-        return float(three_j_kernel(*(int(x) for x in t[:, 0])))
-    out = np.empty(t.shape[1])
-    _three_j_many(t, out)
-    return _finish(out, shape)
+    return _evaluate(three_j_kernel, _three_j_many,
+                     ("two_j1", "two_j2", "two_j3", "two_m1", "two_m2", "two_m3"),
+                     (two_j1, two_j2, two_j3, two_m1, two_m2, two_m3), pairs=((0, 3), (1, 4), (2, 5)))
 
 
 def wigner_3j_range(two_j2, two_j3, two_m2, two_m3):
@@ -849,18 +855,9 @@ def clebsch_gordan(two_j1, two_m1, two_j2, two_m2, two_j, two_m):
     float or numpy.ndarray
         :math:`(-1)^{j_1-j_2+m}\\sqrt{2j+1}\\,(j_1\\, j_2\\, j; m_1\\, m_2\\, {-m})`.
     """
-    names = ("two_j1", "two_m1", "two_j2", "two_m2", "two_j", "two_m")
-    fast = _scalar_twice(names, (two_j1, two_m1, two_j2, two_m2, two_j, two_m),
-                         pairs=((0, 1), (2, 3), (4, 5)))
-    if fast is not None:
-        return float(clebsch_gordan_kernel(*fast))
-    t, shape = _twice_args(names, (two_j1, two_m1, two_j2, two_m2, two_j, two_m),
-                           pairs=((0, 1), (2, 3), (4, 5)))
-    if shape == ():
-        return float(clebsch_gordan_kernel(*(int(x) for x in t[:, 0])))
-    out = np.empty(t.shape[1])
-    _clebsch_gordan_many(t, out)
-    return _finish(out, shape)
+    return _evaluate(clebsch_gordan_kernel, _clebsch_gordan_many,
+                     ("two_j1", "two_m1", "two_j2", "two_m2", "two_j", "two_m"),
+                     (two_j1, two_m1, two_j2, two_m2, two_j, two_m), pairs=((0, 1), (2, 3), (4, 5)))
 
 
 def wigner_6j(two_j1, two_j2, two_j3, two_l1, two_l2, two_l3):
@@ -882,16 +879,8 @@ def wigner_6j(two_j1, two_j2, two_j3, two_l1, two_l2, two_l3):
     Schulten–Gordon recursion :cite:`SchultenGordon1975`; tested against
     :func:`sympy.physics.wigner.wigner_6j` to 1e-12 (relative) up to j = 200.
     """
-    names = ("two_j1", "two_j2", "two_j3", "two_l1", "two_l2", "two_l3")
-    fast = _scalar_twice(names, (two_j1, two_j2, two_j3, two_l1, two_l2, two_l3))
-    if fast is not None:
-        return float(six_j_kernel(*fast))
-    t, shape = _twice_args(names, (two_j1, two_j2, two_j3, two_l1, two_l2, two_l3))
-    if shape == ():
-        return float(six_j_kernel(*(int(x) for x in t[:, 0])))
-    out = np.empty(t.shape[1])
-    _six_j_many(t, out)
-    return _finish(out, shape)
+    return _evaluate(six_j_kernel, _six_j_many, ("two_j1", "two_j2", "two_j3", "two_l1", "two_l2", "two_l3"),
+                     (two_j1, two_j2, two_j3, two_l1, two_l2, two_l3))
 
 
 def wigner_9j(two_j1, two_j2, two_j3, two_j4, two_j5, two_j6, two_j7, two_j8, two_j9):
@@ -914,18 +903,8 @@ def wigner_9j(two_j1, two_j2, two_j3, two_j4, two_j5, two_j6, two_j7, two_j8, tw
     has many terms of alternating sign and its relative accuracy degrades; the case used
     by nuatom (a row :math:`\\frac12\\,\\frac12\\,1`) has at most three terms.
     """
-    names = tuple(f"two_j{i}" for i in range(1, 10))
-    fast = _scalar_twice(names, (two_j1, two_j2, two_j3, two_j4, two_j5, two_j6, two_j7,
-                                 two_j8, two_j9))
-    if fast is not None:
-        return float(nine_j_kernel(*fast))
-    t, shape = _twice_args(names, (two_j1, two_j2, two_j3, two_j4, two_j5, two_j6, two_j7,
-                                   two_j8, two_j9))
-    if shape == ():
-        return float(nine_j_kernel(*(int(x) for x in t[:, 0])))
-    out = np.empty(t.shape[1])
-    _nine_j_many(t, out)
-    return _finish(out, shape)
+    return _evaluate(nine_j_kernel, _nine_j_many, tuple(f"two_j{i}" for i in range(1, 10)),
+                     (two_j1, two_j2, two_j3, two_j4, two_j5, two_j6, two_j7, two_j8, two_j9))
 
 
 def _rank(name: str, value) -> int:
