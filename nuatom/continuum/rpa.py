@@ -359,13 +359,15 @@ def induced_coefficient(term: str, J: int, k: int, kappa_bar: int, kappa_a: int,
     return -coef if term.startswith("X") else coef
 
 
-def _exchange_ks(kappa_1: int, kappa_2: int, kappa_3: int, kappa_4: int) -> list[int]:
-    """k with <1||C^k||2> <3||C^k||4> possibly non-zero."""
+@functools.lru_cache(maxsize=None)
+def _exchange_ks(kappa_1: int, kappa_2: int, kappa_3: int, kappa_4: int) -> tuple[int, ...]:
+    """k with <1||C^k||2> <3||C^k||4> possibly non-zero (cached: a kernel's set-up asks for
+    the same few kappa quadruples thousands of times)."""
     t1, t2, t3, t4 = _two_j(kappa_1), _two_j(kappa_2), _two_j(kappa_3), _two_j(kappa_4)
     lo = max(abs(t1 - t2), abs(t3 - t4)) // 2
     hi = min(t1 + t2, t3 + t4) // 2
-    return [k for k in range(lo, hi + 1)
-            if reduced_C(kappa_1, k, kappa_2) != 0.0 and reduced_C(kappa_3, k, kappa_4) != 0.0]
+    return tuple(k for k in range(lo, hi + 1)
+                 if reduced_C(kappa_1, k, kappa_2) != 0.0 and reduced_C(kappa_3, k, kappa_4) != 0.0)
 
 
 # ---------------------------------------------------------------------------------- sources
@@ -686,6 +688,9 @@ class _System:
                 if c.ortho:
                     M = np.array([[self._dot(b, *gb) for gb in c.g_ortho[sign]] for b in c.ortho])
                     c.m_inv[sign] = np.linalg.inv(M)
+            # the rows <u_b| of the pairing, weights folded in, for the projection of every product
+            c.ortho_rows = (np.ascontiguousarray(self.w * self.uP[c.ortho]),
+                            np.ascontiguousarray(self.c2 * self.w * self.uQ[c.ortho]))
         self.set_drive(self.kind, self.gauge)
         self._build_couplings()
         self._build_self_terms(pots)
@@ -899,8 +904,11 @@ class _System:
         function at the local-potential images of the occupied orbitals."""
         zP, zQ = c.green[sign].apply(sP, sQ)
         if c.ortho:
-            ov = np.array([self._dot(b, zP, zQ) for b in c.ortho])
-            lam = -c.m_inv[sign] @ ov
+            # <u_b|z> for every b at once: real weight rows against the (re, im) pairs of z
+            rows_P, rows_Q = c.ortho_rows
+            pairs = (rows_P @ np.ascontiguousarray(zP).view(float).reshape(-1, 2)
+                     + rows_Q @ np.ascontiguousarray(zQ).view(float).reshape(-1, 2))
+            lam = -c.m_inv[sign] @ (pairs[:, 0] + 1j * pairs[:, 1])
             for l_b, (oP, oQ) in zip(lam, c.g_ortho[sign]):
                 zP = zP + l_b * oP
                 zQ = zQ + l_b * oQ
