@@ -906,8 +906,8 @@ class _System:
         if c.ortho:
             # <u_b|z> for every b at once: real weight rows against the (re, im) pairs of z
             rows_P, rows_Q = c.ortho_rows
-            pairs = (rows_P @ np.ascontiguousarray(zP).view(float).reshape(-1, 2)
-                     + rows_Q @ np.ascontiguousarray(zQ).view(float).reshape(-1, 2))
+            pairs = (rows_P @ np.ascontiguousarray(zP, dtype=complex).view(float).reshape(-1, 2)
+                     + rows_Q @ np.ascontiguousarray(zQ, dtype=complex).view(float).reshape(-1, 2))
             lam = -c.m_inv[sign] @ (pairs[:, 0] + 1j * pairs[:, 1])
             for l_b, (oP, oQ) in zip(lam, c.g_ortho[sign]):
                 zP = zP + l_b * oP

@@ -694,6 +694,7 @@ def measured_photon_count_ratio(experiment, options: SeedCriterion | None = None
 
     from nuatom.neutrino import fea
     from nuatom.neutrino.xsec import ELAM_MIN_KEV, photon_term_excess_scale
+    from nuatom.units import BARN_CM2, N_A
 
     opt = SeedCriterion() if options is None else options
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
@@ -706,7 +707,8 @@ def measured_photon_count_ratio(experiment, options: SeedCriterion | None = None
     # start there
     T_grid = true_energy_grid(dw, [el for el, _ in composition], n_points=600)
     T_grid = T_grid[T_grid >= ELAM_MIN_KEV]
-    barn_per_cm2_g = {el: xraydb.atomic_mass(el) / 6.02214076e23 * 1e24 for el, _ in composition}
+    # mass attenuation (cm^2/g) to a cross section per atom (barn)
+    barn_per_cm2_g = {el: xraydb.atomic_mass(el) / N_A / BARN_CM2 for el, _ in composition}
 
     def millicharge(T):
         return sum(n * barn_per_cm2_g[el] * photon_term_excess_scale(el, T) for el, n in composition) / T**2
