@@ -527,12 +527,11 @@ class ContinuumSolver:
         g_b = [self._causal(fine, P0, Q0, P1, Q1, W, fP, fQ) for fP, fQ in full]
         A = np.array([[dot_full(fP, fQ, *gb) for gb in g_b] for fP, fQ in full]) if same else None
         sub = np.s_[:nb]
-        terms = operator is not None
         P, Q = P0.copy(), Q0.copy()
         history_x, history_f = [], []
         scale_ref = math.sqrt(dot(P0, Q0, P0, Q0)) + 1e-300
         for it in range(1, opts.max_iterations + 1):
-            if terms:
+            if operator is not None:
                 kP = np.zeros(len(fine))
                 kQ = np.zeros(len(fine))
                 kP[sub], kQ[sub] = operator.apply(P[sub], Q[sub], negligible=EXCHANGE_NEGLIGIBLE)
@@ -548,7 +547,7 @@ class ContinuumSolver:
                     newQ = newQ + l_b * gQ
             resP, resQ = newP - P, newQ - Q
             change = math.sqrt(max(dot(resP, resQ, resP, resQ), 0.0)) / scale_ref
-            if change < opts.tolerance or not terms:
+            if change < opts.tolerance or operator is None:
                 return newP, newQ, it
             if it == 1 and change * change < 0.1 * opts.tolerance:
                 # weak exchange (high partial waves): the map contracts by about the size of
